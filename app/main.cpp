@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: MIT
+// gcsim command line: run, sweep, sizeclasses, trace, list.
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+
+#include "app/experiment.hpp"
+#include "app/run_command.hpp"
+#include "app/sweep_command.hpp"
+#include "models/allocator/size_classes.hpp"
+#include "models/pacer/registry.hpp"
+#include "sim/config/config_error.hpp"
+#include "sim/config/overrides.hpp"
+#include "workloads/trace_cli.hpp"
+#include "workloads/workload_factory.hpp"
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: gcsim <command> [options]\n"
+    "commands:\n"
+    "  run CONFIG.json [--set path=value ...] [--seed N] [--out DIR] [--force] [--dry-run] [--quiet]\n"
+    "                      simulate one experiment; writes DIR (default results/<name>)\n"
+    "  sweep SWEEP.json [--set path=value ...] [--out DIR] [--force] [--quiet]\n"
+    "                      run every point of a sweep; writes DIR/sweep.csv and DIR/runs/<point>/\n"
+    "  sizeclasses         print Go 1.19's size-class table as CSV\n"
+    "  trace convert IN OUT | trace gen KIND --out FILE [--seed N] [--set k=v ...] | trace stats IN\n"
+    "                      workload trace tools (format: workloads/TRACE_FORMAT.md)\n"
+    "  list                list pacer strategies and workload kinds\n"
+    "  version             print the version\n";
+
+struct CommonOptions {
+  std::string config;
+  std::vector<std::string> sets;
+  std::string out;
+  bool force = false;
+  bool quiet = false;
+  bool dry_run = false;
+  long long seed = -1;
+};
+
+CommonOptions parse_common(const std::vector<std::string>& args, bool allow_seed_and_dry) {
+  CommonOptions o;
+  po::options_description desc;
+  desc.add_options()("config", po::value<std::string>(&o.config))("set", po::value<std::vector<std::string>>(&o.sets))(
+      "out", po::value<std::string>(&o.out))("force", po::bool_switch(&o.force))("quiet", po::bool_switch(&o.quiet));
+  if (allow_seed_and_dry)
+    desc.add_options()("seed", po::value<long long>(&o.seed))("dry-run", po::bool_switch(&o.dry_run));
+  po::positional_options_description pos;
+  pos.add("config", 1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
+  po::notify(vm);
+  if (o.config.empty()) throw gcsim::InputError("command line", "missing CONFIG.json argument");
+  if (o.seed < -1) throw gcsim::InputError("--seed", "must be a non-negative integer");
+  return o;
+}
+
+nlohmann::json load_with_overrides(const CommonOptions& o) {
+  nlohmann::json doc = gcsim::config::read_json_file(o.config);
+  for (const auto& s : o.sets) gcsim::config::apply_override(doc, s);
+  if (o.seed >= 0) doc["seed"] = o.seed;
+  return doc;
+}
+
+std::string dir_of(const std::string& file) {
+  fs::path p = fs::path(file).parent_path();
+  return p.empty() ? "." : p.string();
+}
+
+int cmd_run(const std::vector<std::string>& args) {
+  CommonOptions o = parse_common(args, true);
+  nlohmann::json doc = load_with_overrides(o);
+  gcsim::app::Experiment e = gcsim::app::parse_experiment(doc, dir_of(o.config));
+  if (o.dry_run) {
+    std::cout << e.resolved().dump(2) << '\n';
+    return 0;
+  }
+  fs::path out = o.out.empty() ? fs::path("results") / e.name : fs::path(o.out);
+  nlohmann::json s = gcsim::app::run_experiment(e, out, o.force, !o.quiet);
+  if (!o.quiet) {
+    std::cout << "gcsim: " << e.name << ": " << s["num_gc"] << " GC cycles, gc_cpu_fraction "
+              << s["gc_cpu_fraction"].get<double>() << ", peak heap " << (s["peak_heap_bytes"].get<uint64_t>() >> 20)
+              << " MiB, simulated " << static_cast<double>(s["simulated_ns"].get<int64_t>()) / 1e9 << " s\n"
+              << "results: " << out.string() << "\n";
+  }
+  return 0;
+}
+
+int cmd_sweep(const std::vector<std::string>& args) {
+  CommonOptions o = parse_common(args, false);
+  nlohmann::json doc = gcsim::config::read_json_file(o.config);
+  for (const auto& s : o.sets) gcsim::config::apply_override(doc, s);
+  std::string name;
+  auto points = gcsim::app::expand_sweep(doc, dir_of(o.config), name);
+  fs::path out = o.out.empty() ? fs::path("results") / name : fs::path(o.out);
+  gcsim::app::run_sweep(points, dir_of(o.config), out, o.force, !o.quiet);
+  if (!o.quiet) std::cout << "gcsim: sweep " << name << ": " << points.size() << " runs\nresults: " << out.string() << "\n";
+  return 0;
+}
+
+int cmd_list() {
+  std::cout << "pacer kinds (pacer.kind):\n";
+  for (const auto& k : gcsim::pacer::pacer_kinds()) std::cout << "  " << k.kind << "  " << k.summary << "\n";
+  std::cout << "workload kinds (workload.kind):\n";
+  for (const auto& [kind, summary] : gcsim::workload::workload_kinds()) std::cout << "  " << kind << "  " << summary << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::cout << kUsage;
+    return args.empty() ? 2 : 0;
+  }
+  std::string cmd = args[0];
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  try {
+    if (cmd == "run") return cmd_run(rest);
+    if (cmd == "sweep") return cmd_sweep(rest);
+    if (cmd == "sizeclasses") {
+      gcsim::alloc::write_size_classes_csv(std::cout);
+      return 0;
+    }
+    if (cmd == "trace") return gcsim::workload::run_trace_command(rest, std::cout, std::cerr);
+    if (cmd == "list") return cmd_list();
+    if (cmd == "version" || cmd == "--version") {
+      std::cout << "gcsim " << GCSIM_VERSION << "\n";
+      return 0;
+    }
+    std::cerr << "gcsim: unknown command '" << cmd << "'; commands: run, sweep, sizeclasses, trace, list, version\n";
+    return 2;
+  } catch (const gcsim::InputError& e) {
+    std::cerr << "gcsim: " << e.what() << "\n";
+    return 2;
+  } catch (const po::error& e) {
+    std::cerr << "gcsim: " << cmd << ": " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "gcsim: internal error: " << e.what() << "\n";
+    return 3;
+  }
+}

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: MIT
+#include "app/run_command.hpp"
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include "models/pacer/registry.hpp"
+#include "models/process/go_process.hpp"
+#include "models/stats/writers.hpp"
+#include "sim/config/config_error.hpp"
+#include "sim/run_dir.hpp"
+#include "workloads/workload_factory.hpp"
+
+namespace gcsim::app {
+
+namespace fs = std::filesystem;
+
+stats::RunRecord simulate(const Experiment& e, const ProgressFn& progress) {
+  auto source = workload::make_workload(e.workload, "workload", e.seed, e.base_dir);
+  pacer::PacerContext ctx{e.process.runtime};
+  auto p = pacer::make_pacer(e.pacer, "pacer", ctx);
+  GoProcess proc(e.process, *source, *p);
+  return proc.run(progress);
+}
+
+namespace {
+
+void write_file(const fs::path& path, const std::function<void(std::ostream&)>& fn) {
+  std::ofstream out(path, std::ios::binary);
+  if (!out) throw InputError(path.string(), "cannot write file");
+  fn(out);
+  out.flush();
+  if (!out) throw InputError(path.string(), "write failed");
+}
+
+}  // namespace
+
+void write_run_outputs(const fs::path& dir, const Experiment& e, const stats::RunRecord& r) {
+  nlohmann::json resolved = e.resolved();
+  resolved["gcsim_version"] = GCSIM_VERSION;
+  write_file(dir / "resolved_config.json", [&](std::ostream& os) { os << resolved.dump(2) << '\n'; });
+  write_file(dir / "summary.json", [&](std::ostream& os) {
+    nlohmann::json s = stats::summary_json(r);
+    s["name"] = e.name;
+    os << s.dump(2) << '\n';
+  });
+  write_file(dir / "cycles.csv", [&](std::ostream& os) { stats::write_cycles_csv(os, r.cycles); });
+  write_file(dir / "timeseries.csv", [&](std::ostream& os) { stats::write_timeseries_csv(os, r.samples); });
+  write_file(dir / "gctrace.txt", [&](std::ostream& os) { stats::write_gctrace(os, r.cycles); });
+}
+
+nlohmann::json run_experiment(const Experiment& e, const fs::path& out_dir, bool replace, bool show_progress) {
+  sim::StagedDir staged(out_dir, replace);
+  ProgressFn progress;
+  if (show_progress) {
+    progress = [&e](uint64_t events, sim::SimTimeNs now) {
+      std::fprintf(stderr, "\r%s: %llu M events, %.3f s simulated", e.name.c_str(),
+                   static_cast<unsigned long long>(events >> 20), static_cast<double>(now) / 1e9);
+      std::fflush(stderr);
+    };
+  }
+  stats::RunRecord r = simulate(e, progress);
+  if (show_progress) std::fprintf(stderr, "\r\033[K");
+  write_run_outputs(staged.path(), e, r);
+  staged.commit();
+  nlohmann::json s = stats::summary_json(r);
+  s["name"] = e.name;
+  return s;
+}
+
+}  // namespace gcsim::app

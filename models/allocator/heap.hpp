@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: MIT
+// Object-level Go heap: size-class spans, per-P mcaches, tiny blocks, sweeping and Go's accounting.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "models/allocator/page_heap.hpp"
+#include "models/allocator/size_classes.hpp"
+
+namespace gcsim::alloc {
+
+inline constexpr uint32_t kNoIndex = UINT32_MAX;
+inline constexpr int kNumSpanClasses = static_cast<int>(kNumSizeClasses) * 2;  // numSpanClasses (mheap.go)
+
+/// What one allocation did, so the caller can charge CPU costs and run the trigger test.
+struct AllocOutcome {
+  bool slow_path = false;        ///< a span refill or large allocation happened (Go's shouldhelpgc)
+  uint32_t spans_swept = 0;      ///< spans this allocation had to sweep (proportional + lazy sweeping)
+  uint64_t slot_bytes = 0;       ///< bytes of the slot this object occupies (0 inside an existing tiny block)
+};
+
+/// Figures of the heap at one instant, named after MemStats / gcControllerState fields.
+struct HeapFigures {
+  uint64_t live_object_bytes = 0;   ///< requested bytes of reachable objects
+  uint64_t live_slot_bytes = 0;     ///< size-class bytes of reachable slots (tiny blocks, large spans whole)
+  uint64_t heap_alloc_bytes = 0;    ///< slots allocated and not yet freed by sweeping (MemStats.HeapAlloc)
+  uint64_t heap_inuse_bytes = 0;    ///< bytes in in-use spans (MemStats.HeapInuse)
+  uint64_t heap_free_bytes = 0;     ///< mapped pages in no span (heapFree)
+  uint64_t heap_sys_bytes = 0;      ///< mapped heap (MemStats.HeapSys)
+  uint64_t heap_live_bytes = 0;     ///< the pacer's heapLive (span-granular, see Heap)
+  uint64_t heap_scan_bytes = 0;     ///< the pacer's heapScan
+  uint64_t total_alloc_bytes = 0;   ///< cumulative slot bytes allocated (MemStats.TotalAlloc)
+  uint64_t mallocs = 0;             ///< cumulative objects allocated (tiny sub-objects included)
+  uint64_t frees = 0;               ///< cumulative slots freed by sweeping
+  uint64_t tiny_allocs = 0;         ///< objects packed into an existing tiny block
+};
+
+/// What the collector needs at mark start: the snapshot-at-the-beginning (design.md §2).
+struct MarkStartSnapshot {
+  uint64_t live_slot_bytes = 0;   ///< will be marked (plus what is allocated during mark)
+  uint64_t live_scan_bytes = 0;   ///< pointerful bytes to scan
+  uint64_t live_slots = 0;        ///< reachable slots (objects to grey and blacken)
+};
+
+/// The heap of one simulated Go process (runtime/malloc.go, mcache.go, mcentral.go, mheap.go,
+/// mgcsweep.go, Go 1.19). Hot state lives in flat arrays indexed by dense object id and span index.
+///
+/// Reachability comes from the trace: free() says an object became unreachable. Marking is
+/// snapshot-at-the-beginning: on_mark_start() records, per span, how many of its slots are dead
+/// right now; only those are freed by the sweep that follows this cycle's mark termination.
+/// Objects that die during mark are floating garbage, freed one cycle later.
+///
+/// heapLive follows the runtime: a span refill adds the span's whole free capacity
+/// (npages*8192 - allocCount*elemsize, mcache.refill); a large allocation adds npages*8192;
+/// mark termination resets it to the marked bytes (gcControllerState.resetLive).
+class Heap {
+ public:
+  Heap(const SizeClassTable& classes, int gomaxprocs);
+
+  /// mallocgc for object `id` on P `p`. `marking` tells whether allocation is black (mark phase).
+  AllocOutcome alloc(uint32_t id, uint64_t size_bytes, bool pointerful, int p, bool marking);
+  /// The object becomes unreachable. Returns its requested size.
+  uint64_t free(uint32_t id);
+  bool is_live(uint32_t id) const { return id < obj_flags_.size() && (obj_flags_[id] & kAlive); }
+
+  // --- collector hooks -------------------------------------------------------------------
+  /// Sweep-termination: the caller must have finished sweeping (finish_sweep()).
+  MarkStartSnapshot on_mark_start();
+  /// Bytes allocated black since on_mark_start() (slots, as gcmarknewobject counts them).
+  uint64_t alloc_black_bytes() const { return alloc_black_bytes_; }
+  /// Mark termination (gcMarkTermination → gcSweep → mcache.prepareForSweep): heapLive :=
+  /// marked_bytes, heapScan := heap_scan_work, a new sweep generation starts, mcaches are flushed.
+  void on_mark_termination(uint64_t marked_bytes, uint64_t heap_scan_work);
+  /// gcPaceSweeper (mgcsweep.go): proportional sweeping so that sweeping ends by the time
+  /// heapLive reaches `trigger_bytes`.
+  void pace_sweeper(uint64_t trigger_bytes);
+  /// Sweeps up to `max_spans` spans (background sweeper); returns how many were swept.
+  uint32_t sweep_some(uint32_t max_spans);
+  /// Sweeps everything left (finishsweep_m / the sweep loop in gcStart); returns spans swept.
+  uint32_t finish_sweep();
+  bool sweep_done() const { return unswept_remaining_ == 0; }
+  uint64_t unswept_spans() const { return unswept_remaining_; }
+
+  HeapFigures figures() const;
+  uint64_t heap_live_bytes() const { return heap_live_bytes_; }
+  uint64_t heap_scan_bytes() const { return heap_scan_bytes_; }
+  uint64_t live_object_bytes() const { return live_object_bytes_; }
+  /// Spans in use (for tests and invariants).
+  uint64_t spans_in_use() const { return spans_in_use_; }
+  /// Checks internal invariants; throws std::logic_error naming the first violated one.
+  void check_invariants() const;
+
+ private:
+  enum : uint8_t { kAlive = 1, kPointerful = 2, kTiny = 4, kLarge = 8 };
+  enum : uint8_t { kSpanInUse = 1, kSpanCached = 2, kSpanInPartial = 4 };
+
+  struct Span {
+    uint32_t npages = 0;
+    uint32_t nelems = 0;
+    uint32_t elem_bytes = 0;     // slot size (large: npages*8192)
+    uint32_t alloc_count = 0;    // slots holding an object, live or dead-unswept
+    uint32_t dead_count = 0;     // slots whose object is unreachable and not yet freed
+    uint32_t to_free = 0;        // dead at the last mark start: freed when this span is swept
+    uint32_t swept_gen = 0;      // sweep generation of the last sweep
+    uint8_t spanclass = 0;       // (sizeclass << 1) | noscan; large spans have sizeclass 0
+    uint8_t flags = 0;
+  };
+
+  uint32_t new_span(uint8_t spanclass, uint32_t npages, uint32_t nelems, uint32_t elem_bytes);
+  void release_span(uint32_t s);
+  uint32_t acquire_span(uint8_t spanclass, uint32_t& swept);  // mcentral.cacheSpan
+  uint32_t refill(int p, uint8_t spanclass, uint32_t& swept);  // mcache.refill
+  uint32_t alloc_slot(int p, uint8_t spanclass, AllocOutcome& out);
+  void sweep_span(uint32_t s);
+  uint32_t sweep_one();  // sweepone: next unswept span from the global list
+  uint32_t deduct_sweep_credit(uint64_t span_bytes, uint64_t caller_pages);
+  void slot_died(uint32_t s);
+  void tiny_block_unreferenced(uint32_t b);
+  void ensure_object(uint32_t id);
+  void flush_scan_alloc();
+
+  const SizeClassTable& classes_;
+  int gomaxprocs_;
+  PageHeap pages_;
+
+  // Objects, indexed by dense id.
+  std::vector<uint32_t> obj_home_;   // span index, or tiny block index for tiny objects
+  std::vector<uint64_t> obj_bytes_;  // requested size
+  std::vector<uint8_t> obj_flags_;
+
+  // Tiny blocks (16-byte slots of span class (2, noscan) holding several tiny objects).
+  std::vector<uint32_t> tiny_span_;
+  std::vector<uint32_t> tiny_live_;     // live sub-objects
+  std::vector<uint8_t> tiny_current_;   // 1 while some P's mcache.tiny points at it
+  std::vector<uint32_t> tiny_free_ids_;
+
+  // Spans.
+  std::vector<Span> spans_;
+  std::vector<uint32_t> free_span_ids_;
+  uint64_t spans_in_use_ = 0;
+  std::vector<std::vector<uint32_t>> partial_;   // per span class: swept spans with free slots
+  std::vector<std::vector<uint32_t>> unswept_;   // per span class: spans not yet swept this generation
+  std::vector<uint32_t> unswept_all_;            // all spans to sweep this generation (sweepone order)
+  size_t unswept_cursor_ = 0;
+  uint64_t unswept_remaining_ = 0;
+  uint32_t sweep_gen_ = 1;
+
+  // Per-P mcache.
+  std::vector<uint32_t> cache_;          // [p * kNumSpanClasses + spanclass] -> span
+  std::vector<uint32_t> tiny_block_;     // per P: current tiny block or kNoIndex
+  std::vector<uint32_t> tiny_offset_;    // per P
+
+  // Proportional sweep state (mgcsweep.go gcPaceSweeper / deductSweepCredit).
+  double sweep_pages_per_byte_ = 0;
+  uint64_t sweep_heap_live_basis_ = 0;
+  uint64_t pages_swept_ = 0;
+
+  // Accounting.
+  uint64_t heap_live_bytes_ = 0;
+  uint64_t heap_scan_bytes_ = 0;
+  uint64_t scan_alloc_pending_ = 0;   // mcache.scanAlloc, flushed at refill when not marking
+  bool scan_alloc_frozen_ = false;    // true during mark: heapScan is frozen (mgcpacer.go update)
+  uint64_t live_object_bytes_ = 0;
+  uint64_t live_slot_bytes_ = 0;
+  uint64_t live_scan_bytes_ = 0;
+  uint64_t live_slots_ = 0;
+  uint64_t heap_alloc_bytes_ = 0;
+  uint64_t total_alloc_bytes_ = 0;
+  uint64_t mallocs_ = 0;
+  uint64_t frees_ = 0;
+  uint64_t tiny_allocs_ = 0;
+  uint64_t alloc_black_bytes_ = 0;
+};
+
+}  // namespace gcsim::alloc

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: MIT
+// The one CPU cost model: every modelled CPU cost is a named parameter here (design.md §4).
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace gcsim {
+
+/// CPU costs in nanoseconds of one P's time. Defaults are calibrated against Go 1.19.8 on the
+/// ring calibration workload (workloads/go/ring_calibration/SUMMARY.md); see configs/README.md.
+struct CostModel {
+  // Mutator side (mallocgc, malloc.go).
+  double alloc_ns = 25.0;                 ///< small/tiny allocation fast path (nextFreeFast)
+  double alloc_zero_ns_per_byte = 0.1;   ///< zeroing / initialising the new object, per byte
+  double span_refill_ns = 300.0;          ///< mcache.refill + mcentral.cacheSpan, per refill
+  double large_alloc_ns = 2000.0;         ///< mcache.allocLarge + mheap.alloc, per large object
+  double ptr_write_ns = 1.0;              ///< a heap pointer store with the barrier off
+  double write_barrier_ns = 12.0;          ///< extra cost of a pointer store while the barrier is on
+  double mark_alloc_ns = 12.0;             ///< extra cost of an allocation during mark (allocate-black)
+  double goroutine_start_ns = 300.0;      ///< newproc + first schedule
+  double stack_copy_ns_per_byte = 0.1;    ///< copystack on growth, per byte of the old stack
+
+  // Collector side (mgcmark.go, mgcsweep.go, mgc.go).
+  double scan_ns_per_byte = 0.02;          ///< heap/stack/globals scan work, per byte of scan work
+  double mark_ns_per_object = 22.0;        ///< greying + blackening one reachable object (scan or noscan)
+  double sweep_ns_per_span = 150.0;       ///< sweeping one span (mspan.sweep)
+  double stw_sweep_term_ns = 15000.0;     ///< sweep-termination pause, fixed part (wall)
+  double stw_sweep_term_ns_per_p = 2000.0;  ///< sweep-termination pause, per P (wall)
+  double stw_mark_term_ns = 35000.0;      ///< mark-termination pause, fixed part (wall)
+  double stw_mark_term_ns_per_p = 4000.0;  ///< mark-termination pause, per P (wall)
+
+  std::string profile = "go1.19-ring-calibration";  ///< where the numbers come from
+
+  /// Strict parse of the `cost_model` object (all keys optional; unknown keys are errors).
+  static CostModel parse(const nlohmann::json& j, const std::string& path);
+  nlohmann::json to_json() const;
+};
+
+}  // namespace gcsim

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: MIT
+#include "models/pacer/go119_pacer.hpp"
+
+#include "models/pacer/formulas.hpp"
+#include "sim/config/json_check.hpp"
+
+namespace gcsim::pacer {
+
+Go119PacerParams Go119PacerParams::parse(const nlohmann::json& j, const std::string& path) {
+  using namespace config;
+  require_only_keys(j, {"pi_kp", "pi_ti", "initial_cons_mark"}, path);
+  Go119PacerParams p;
+  p.pi_kp = get_double(j, path, "pi_kp", p.pi_kp, 0.0, 100.0);
+  p.pi_ti = get_double(j, path, "pi_ti", p.pi_ti, 0.0, 1e6);
+  p.initial_cons_mark = get_double(j, path, "initial_cons_mark", p.initial_cons_mark, 0.0, 1e6);
+  return p;
+}
+
+nlohmann::json Go119PacerParams::to_json() const {
+  return {{"pi_kp", pi_kp}, {"pi_ti", pi_ti}, {"initial_cons_mark", initial_cons_mark}};
+}
+
+Go119Pacer::Go119Pacer(const Go119PacerParams& params, const RuntimeSettings& runtime)
+    : params_(params), runtime_(runtime), cons_mark_(params.initial_cons_mark) {
+  controller_.kp = params.pi_kp;
+  controller_.ti = params.pi_ti;
+}
+
+// commit (mgcpacer.go@1.19): sweep-distance minimum trigger, GOGC goal, runway.
+void Go119Pacer::commit(const CommitInputs& in) {
+  sweep_dist_min_trigger_ = in.sweep_done ? 0 : in.heap_live_bytes + kSweepMinHeapDistanceBytes;
+  heap_marked_ = in.heap_marked_bytes;
+  last_heap_scan_ = in.last_heap_scan_bytes;
+  last_stack_scan_ = in.last_stack_scan_bytes;
+  globals_ = in.globals_bytes;
+  gc_percent_goal_ = gogc_heap_goal_bytes(heap_marked_, last_stack_scan_, globals_, runtime_.gc_percent);
+  runway_ = runway_bytes(cons_mark_, last_heap_scan_, last_stack_scan_, globals_);
+}
+
+// heapGoalInternal (mgcpacer.go@1.19).
+TriggerGoal Go119Pacer::goal_and_min_trigger(const HeapSnapshot& heap) const {
+  TriggerGoal r;
+  r.goal_bytes = gc_percent_goal_;
+  uint64_t limit_goal = kNoGoal;
+  if (runtime_.memory_limit_bytes != kNoMemoryLimit) {
+    limit_goal = memory_limit_heap_goal_bytes(runtime_.memory_limit_bytes, heap.mapped_ready_bytes,
+                                              heap.heap_free_bytes, heap.heap_alloc_bytes, heap_marked_);
+  }
+  if (limit_goal < r.goal_bytes) {
+    r.goal_bytes = limit_goal;
+    r.trigger_bytes = 0;
+    return r;
+  }
+  if (sweep_dist_min_trigger_ > r.goal_bytes) r.goal_bytes = sweep_dist_min_trigger_;
+  r.trigger_bytes = sweep_dist_min_trigger_;
+  if (triggered_ != UINT64_MAX && r.goal_bytes < triggered_ + kMinRunwayBytes) r.goal_bytes = triggered_ + kMinRunwayBytes;
+  return r;
+}
+
+TriggerGoal Go119Pacer::trigger(const HeapSnapshot& heap) const {
+  TriggerGoal g = goal_and_min_trigger(heap);
+  return TriggerGoal{bounded_trigger_bytes(g.goal_bytes, g.trigger_bytes, heap_marked_, runway_), g.goal_bytes};
+}
+
+// startCycle (mgcpacer.go@1.19): Tr is the precomputed trigger (not heapLive; see #53738).
+WorkerPlan Go119Pacer::start_cycle(const CycleStartInputs& in) {
+  mark_start_ns_ = in.now;
+  TriggerGoal tg = trigger(in.heap);
+  triggered_ = tg.trigger_bytes;
+  BackgroundWorkers w = background_workers(in.gomaxprocs);
+  WorkerPlan plan;
+  plan.dedicated_workers = w.dedicated;
+  plan.fractional_goal = w.fractional_goal;
+  plan.max_idle_workers = in.gomaxprocs - w.dedicated;
+  plan.triggered_bytes = triggered_;
+  return plan;
+}
+
+// revise (mgcpacer.go@1.19): extrapolate the goal if scan work exceeds the estimate, then
+// assistWorkPerByte = remaining scan work / remaining heap distance.
+AssistRatio Go119Pacer::revise(const MarkProgress& in) const {
+  int64_t gc_percent = runtime_.gc_percent < 0 ? 100000 : runtime_.gc_percent;
+  auto live = static_cast<int64_t>(in.heap.heap_live_bytes);
+  auto work = static_cast<int64_t>(in.scan_work_done_bytes);
+  auto heap_goal = static_cast<int64_t>(goal_and_min_trigger(in.heap).goal_bytes);
+  auto expected = static_cast<int64_t>(last_heap_scan_ + last_stack_scan_ + globals_);
+  auto max_work = static_cast<int64_t>(in.heap_scan_bytes + in.max_stack_scan_bytes + globals_);
+  if (work > expected) {
+    auto triggered = static_cast<int64_t>(triggered_);
+    auto ext = static_cast<int64_t>(static_cast<double>(heap_goal - triggered) / static_cast<double>(expected) *
+                                    static_cast<double>(max_work)) +
+               triggered;
+    expected = max_work;
+    auto hard = static_cast<int64_t>((1.0 + static_cast<double>(gc_percent) / 100.0) * static_cast<double>(heap_goal));
+    if (ext > hard) ext = hard;
+    heap_goal = ext;
+  }
+  if (live > heap_goal) {
+    heap_goal = static_cast<int64_t>(static_cast<double>(heap_goal) * 1.1);
+    expected = max_work;
+  }
+  int64_t work_remaining = expected - work;
+  if (work_remaining < 1000) work_remaining = 1000;
+  int64_t heap_remaining = heap_goal - live;
+  if (heap_remaining <= 0) heap_remaining = 1;
+  return AssistRatio{static_cast<double>(work_remaining) / static_cast<double>(heap_remaining),
+                     static_cast<double>(heap_remaining) / static_cast<double>(work_remaining)};
+}
+
+// endCycle (mgcpacer.go@1.19): measure cons/mark and feed it to the PI controller.
+CycleEndReport Go119Pacer::end_cycle(const CycleEndInputs& in) {
+  CycleEndReport r;
+  r.heap_goal_bytes = goal_and_min_trigger(in.heap).goal_bytes;
+  sim::DurationNs duration = in.now - mark_start_ns_;
+  double utilization = kBackgroundUtilization;
+  double idle_utilization = 0;
+  if (duration > 0) {
+    double cap = static_cast<double>(duration) * in.gomaxprocs;
+    utilization += static_cast<double>(in.assist_cpu_ns) / cap;
+    idle_utilization = static_cast<double>(in.idle_mark_cpu_ns) / cap;
+  }
+  r.utilization = utilization;
+  uint64_t work = in.heap_scan_work_bytes + in.stack_scan_work_bytes + in.globals_scan_work_bytes;
+  if (in.heap.heap_live_bytes > triggered_ && work > 0) {
+    double current = measured_cons_mark(in.heap.heap_live_bytes, triggered_, utilization, idle_utilization, work);
+    r.measured_cons_mark = current;
+    double next = 0;
+    if (!controller_.next(cons_mark_, current, 1.0, next)) next = 0;
+    cons_mark_ = next;
+  }
+  triggered_ = UINT64_MAX;
+  r.cons_mark = cons_mark_;
+  return r;
+}
+
+nlohmann::json Go119Pacer::state() const {
+  return {{"cons_mark", cons_mark_},
+          {"pi_error_integral", controller_.error_integral},
+          {"heap_marked_bytes", heap_marked_},
+          {"runway_bytes", runway_},
+          {"gc_percent_heap_goal_bytes", gc_percent_goal_}};
+}
+
+}  // namespace gcsim::pacer

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+// Go 1.19's pacer: GOGC + memory-limit goal, cons/mark runway with PI smoothing (mgcpacer.go).
+#pragma once
+
+#include <string>
+
+#include "models/pacer/pacer.hpp"
+#include "models/pacer/pi_controller.hpp"
+
+namespace gcsim::pacer {
+
+struct Go119PacerParams {
+  double pi_kp = 0.9;   ///< consMarkController kp
+  double pi_ti = 4.0;   ///< consMarkController ti (cycles)
+  double initial_cons_mark = 0.0;  ///< consMark before the first cycle (Go: 0)
+
+  static Go119PacerParams parse(const nlohmann::json& j, const std::string& path);
+  nlohmann::json to_json() const;
+};
+
+/// gcControllerState of Go 1.19: commit / trigger / startCycle / revise / endCycle.
+class Go119Pacer : public Pacer {
+ public:
+  Go119Pacer(const Go119PacerParams& params, const RuntimeSettings& runtime);
+
+  void commit(const CommitInputs& in) override;
+  TriggerGoal trigger(const HeapSnapshot& heap) const override;
+  WorkerPlan start_cycle(const CycleStartInputs& in) override;
+  AssistRatio revise(const MarkProgress& in) const override;
+  CycleEndReport end_cycle(const CycleEndInputs& in) override;
+  nlohmann::json state() const override;
+
+  /// heapGoalInternal: the goal and the minimum trigger.
+  TriggerGoal goal_and_min_trigger(const HeapSnapshot& heap) const;
+
+ private:
+  Go119PacerParams params_;
+  RuntimeSettings runtime_;
+  PiController controller_;
+  double cons_mark_ = 0;
+  uint64_t heap_marked_ = 0;
+  uint64_t last_heap_scan_ = 0;
+  uint64_t last_stack_scan_ = 0;
+  uint64_t globals_ = 0;
+  uint64_t gc_percent_goal_ = 0;
+  uint64_t sweep_dist_min_trigger_ = 0;
+  uint64_t runway_ = 0;
+  uint64_t triggered_ = UINT64_MAX;  // ^0 outside a cycle
+  sim::SimTimeNs mark_start_ns_ = 0;
+};
+
+}  // namespace gcsim::pacer

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: MIT
+// One simulated Go process: the mutator loop over a trace, the GC cycle, and what they record.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "models/allocator/heap.hpp"
+#include "models/cost_model.hpp"
+#include "models/gc/mark_phase.hpp"
+#include "models/pacer/pacer.hpp"
+#include "models/runtime_settings.hpp"
+#include "models/stacks/goroutine_stacks.hpp"
+#include "models/stats/run_record.hpp"
+#include "sim/event_queue.hpp"
+#include "workloads/trace_event.hpp"
+
+namespace gcsim {
+
+struct ProcessSettings {
+  RuntimeSettings runtime;
+  CostModel cost;
+  sim::DurationNs sample_period_ns = 1'000'000;  ///< timeseries sampling period
+  sim::SimTimeNs max_simulated_ns = 0;           ///< stop early at this simulated time (0 = run the whole trace)
+  bool check_invariants = false;                 ///< run Heap::check_invariants() after every GC phase
+};
+
+/// Progress callback: (events consumed so far, simulated ns so far). Called about every 2^20 events.
+using ProgressFn = std::function<void(uint64_t events, sim::SimTimeNs now)>;
+
+/// The simulated runtime. Scheduling model (issue 2 scope, documented in README):
+/// the trace is one totally ordered stream executed by the mutator; its CPU costs advance the
+/// wall clock divided by the mutator's parallelism min(live goroutines, Ps not taken by GC
+/// workers). GC phases follow mgc.go: sweep termination (STW) → concurrent mark (fluid
+/// MarkPhase) → mark termination (STW) → concurrent sweep (background sweeper on an idle P,
+/// proportional sweeping on span acquisition, finishing sweep before the next cycle).
+/// The world stops only at those events; everything else happens inside the mutator loop.
+class GoProcess {
+ public:
+  GoProcess(const ProcessSettings& settings, workload::EventSource& source, pacer::Pacer& pacer);
+
+  /// Runs to the end of the trace (or max_simulated_ns). Cycles still in progress at the end are
+  /// not counted, as a real program that exits mid-cycle does not count them.
+  stats::RunRecord run(const ProgressFn& progress = {});
+
+ private:
+  enum class Phase : uint8_t { kOff = 0, kSweepTerm = 1, kMark = 2, kMarkTerm = 3 };
+  enum class Stop : uint8_t { kLimit, kTrigger, kMarkDone, kEnd };
+
+  Stop run_mutator(sim::SimTimeNs limit);
+  void start_cycle();
+  void begin_mark();
+  void finish_mark();
+  void end_cycle();
+  void sample();
+  void schedule_sample();
+
+  void advance_cpu(double cpu_ns);
+  void update_capacity();
+  void background_sweep();
+  double assist(uint32_t g);
+  void revise();
+  pacer::HeapSnapshot snapshot() const;
+  void goroutine_seen(uint32_t g);
+  double gc_cpu_fraction() const;
+  void note_peaks();
+
+  ProcessSettings s_;
+  workload::EventSource& source_;
+  pacer::Pacer& pacer_;
+  alloc::Heap heap_;
+  stacks::GoroutineStacks stacks_;
+  gc::MarkPhase mark_;
+  sim::EventQueue queue_;
+  stats::RunRecord rec_;
+
+  // Clock. The mutator's CPU work converts to wall time through its parallelism.
+  sim::SimTimeNs now_ = 0;
+  double wall_residual_ns_ = 0;
+  double mutator_parallelism_ = 1;  // Ps' worth of mutator progress per wall ns
+  double sweeper_ps_ = 0;           // Ps available to the background sweeper
+  sim::SimTimeNs sweep_last_ns_ = 0;
+  double sweep_budget_ns_ = 0;
+
+  Phase phase_ = Phase::kOff;
+  bool trace_done_ = false;
+  uint64_t trigger_bytes_ = 0;
+  uint64_t globals_bytes_ = 0;
+  pacer::WorkerPlan plan_;
+  pacer::AssistRatio assist_ratio_;
+  stats::CycleRecord cur_;
+  std::vector<int64_t> assist_bytes_;  // per goroutine: gcAssistBytes
+  double gc_cpu_total_ns_ = 0;         // work.totaltime (Go 1.19)
+
+  // Costs in ns, copied out of the cost model for the hot loop.
+  std::vector<workload::TraceEvent> buf_;
+  size_t buf_pos_ = 0, buf_len_ = 0;
+  uint64_t events_ = 0;
+  uint64_t requested_bytes_ = 0;
+  ProgressFn progress_;
+};
+
+}  // namespace gcsim

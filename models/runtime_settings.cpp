@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: MIT
+#include "models/runtime_settings.hpp"
+
+#include "sim/config/config_error.hpp"
+#include "sim/config/json_check.hpp"
+
+namespace gcsim {
+
+RuntimeSettings RuntimeSettings::parse(const nlohmann::json& j, const std::string& path) {
+  using namespace config;
+  require_only_keys(j, {"version", "gogc", "memory_limit_bytes", "gomaxprocs", "ncpu"}, path);
+  RuntimeSettings s;
+  s.version = get_string(j, path, "version", s.version);
+  if (s.version != "1.19")
+    throw ConfigError(join_path(path, "version"), "unsupported Go version '" + s.version + "'; supported: 1.19");
+  if (auto it = j.find("gogc"); it != j.end()) {
+    if (it->is_string()) {
+      if (it->get<std::string>() != "off")
+        throw ConfigError(join_path(path, "gogc"), "must be an integer >= 0 or \"off\", got " + it->dump());
+      s.gc_percent = -1;
+    } else {
+      s.gc_percent = static_cast<int32_t>(get_i64(j, path, "gogc", 100, 0, 1000000));
+    }
+  }
+  if (auto it = j.find("memory_limit_bytes"); it != j.end() && !it->is_null())
+    s.memory_limit_bytes = get_u64(j, path, "memory_limit_bytes", kNoMemoryLimit, 0, kNoMemoryLimit);
+  s.gomaxprocs = static_cast<int>(get_i64(j, path, "gomaxprocs", s.gomaxprocs, 1, 1024));
+  s.ncpu = static_cast<int>(get_i64(j, path, "ncpu", s.ncpu, 0, 1024));
+  return s;
+}
+
+nlohmann::json RuntimeSettings::to_json() const {
+  nlohmann::json j;
+  j["version"] = version;
+  if (gc_percent < 0) {
+    j["gogc"] = "off";
+  } else {
+    j["gogc"] = gc_percent;
+  }
+  if (memory_limit_bytes == kNoMemoryLimit) {
+    j["memory_limit_bytes"] = nullptr;
+  } else {
+    j["memory_limit_bytes"] = memory_limit_bytes;
+  }
+  j["gomaxprocs"] = gomaxprocs;
+  j["ncpu"] = ncpu;
+  return j;
+}
+
+}  // namespace gcsim

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+// Plain records the simulated runtime emits: one row per GC cycle, samples over time, and totals.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "sim/sim_time.hpp"
+
+namespace gcsim::stats {
+
+/// One GC cycle, named after the runtime's own fields (gctrace, gcControllerState, work).
+struct CycleRecord {
+  uint32_t cycle = 0;                      ///< 1-based, as gctrace's "gc N"
+  sim::SimTimeNs start_ns = 0;             ///< tSweepTerm
+  sim::SimTimeNs mark_start_ns = 0;        ///< tMark (end of the sweep-termination pause)
+  sim::SimTimeNs mark_term_ns = 0;         ///< tMarkTerm
+  sim::SimTimeNs end_ns = 0;               ///< tEnd (end of the mark-termination pause)
+  uint64_t heap_live_at_trigger_bytes = 0; ///< heap0: heapLive at gcStart
+  uint64_t trigger_bytes = 0;              ///< the trigger this cycle started from
+  uint64_t heap_peak_bytes = 0;            ///< heap1: heapLive at mark termination
+  uint64_t heap_marked_bytes = 0;          ///< heap2: bytes marked (floating garbage included)
+  uint64_t heap_goal_bytes = 0;            ///< lastHeapGoal: the goal at the end of mark
+  uint64_t next_goal_bytes = 0;            ///< goal for the next cycle, after commit
+  uint64_t next_trigger_bytes = 0;         ///< trigger for the next cycle, after commit
+  uint64_t heap_scan_work_bytes = 0;
+  uint64_t stack_scan_work_bytes = 0;
+  uint64_t globals_scan_work_bytes = 0;
+  uint64_t stacks_bytes = 0;               ///< maxStackScan at the end (gctrace "MB stacks" in 1.19)
+  uint64_t globals_bytes = 0;
+  double assist_cpu_ns = 0;
+  double background_cpu_ns = 0;            ///< dedicated + fractional workers
+  double idle_cpu_ns = 0;
+  double cons_mark = 0;                    ///< smoothed, for the next cycle
+  double measured_cons_mark = 0;
+  double utilization = 0;                  ///< 0.25 + assist utilization (endCycle)
+  double gc_cpu_fraction = 0;              ///< cumulative, at the end of this cycle
+  int gomaxprocs = 0;
+  int dedicated_workers = 0;
+  double fractional_goal = 0;
+  uint64_t spans_swept_at_start = 0;       ///< spans left unswept when the cycle started
+
+  sim::DurationNs stw_sweep_term_ns() const { return mark_start_ns - start_ns; }
+  sim::DurationNs mark_ns() const { return mark_term_ns - mark_start_ns; }
+  sim::DurationNs stw_mark_term_ns() const { return end_ns - mark_term_ns; }
+};
+
+/// One sample of the heap over simulated time.
+struct Sample {
+  sim::SimTimeNs t_ns = 0;
+  uint64_t heap_live_bytes = 0;
+  uint64_t heap_goal_bytes = 0;
+  uint64_t trigger_bytes = 0;
+  uint64_t heap_alloc_bytes = 0;
+  uint64_t heap_inuse_bytes = 0;
+  uint64_t heap_sys_bytes = 0;
+  uint64_t live_object_bytes = 0;
+  uint64_t stack_inuse_bytes = 0;
+  uint32_t gc_phase = 0;  ///< 0 off, 1 sweep termination, 2 mark, 3 mark termination
+};
+
+/// Totals at the end of a run.
+struct RunTotals {
+  sim::SimTimeNs simulated_ns = 0;
+  uint64_t events = 0;
+  uint64_t total_alloc_bytes = 0;         ///< slot bytes (MemStats.TotalAlloc)
+  uint64_t requested_alloc_bytes = 0;     ///< bytes the program asked for
+  uint64_t mallocs = 0;
+  uint64_t frees = 0;
+  uint64_t tiny_allocs = 0;
+  uint64_t peak_heap_live_bytes = 0;      ///< max heapLive seen
+  uint64_t peak_heap_inuse_bytes = 0;
+  uint64_t peak_heap_sys_bytes = 0;
+  uint64_t peak_live_object_bytes = 0;
+  uint64_t final_heap_sys_bytes = 0;
+  uint64_t final_heap_inuse_bytes = 0;
+  uint64_t final_heap_alloc_bytes = 0;
+  uint64_t final_live_object_bytes = 0;
+  uint64_t final_live_slot_bytes = 0;
+  double gc_cpu_ns = 0;                   ///< Go 1.19's work.totaltime (STW + assist + background)
+  double idle_mark_cpu_ns = 0;
+  double mutator_cpu_ns = 0;
+  double sweep_cpu_ns = 0;
+  int gomaxprocs = 0;
+  bool gc_in_progress_at_end = false;
+};
+
+/// Everything one run produced. Models append; app/ writes the files.
+struct RunRecord {
+  std::vector<CycleRecord> cycles;
+  std::vector<Sample> samples;
+  std::vector<sim::DurationNs> pauses_ns;  ///< every STW pause separately (/gc/pauses:seconds)
+  RunTotals totals;
+};
+
+}  // namespace gcsim::stats

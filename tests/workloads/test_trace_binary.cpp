@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: MIT
+// Tests of the binary trace form: round trips with the text form, header bound, and error cases.
+#include <doctest/doctest.h>
+
+#include "sim/config/config_error.hpp"
+#include "tests/workloads/workload_test_util.hpp"
+#include "workloads/trace_binary.hpp"
+#include "workloads/trace_open.hpp"
+#include "workloads/trace_text.hpp"
+
+using namespace gcsim::workload;
+using gcsim::TraceError;
+using gcsim::workload::test::TempDir;
+
+namespace {
+
+std::string header(uint32_t version = 1, uint32_t flags = 0, uint32_t bound = 0) {
+  std::string s = "GCSIMTRC";
+  for (uint32_t v : {version, flags, bound})
+    for (int i = 0; i < 4; ++i) s += static_cast<char>((v >> (8 * i)) & 0xff);
+  return s;
+}
+
+std::string varint(uint64_t v) {
+  std::string s;
+  while (v >= 0x80) {
+    s += static_cast<char>((v & 0x7f) | 0x80);
+    v >>= 7;
+  }
+  s += static_cast<char>(v);
+  return s;
+}
+
+std::string rec(uint8_t tag, std::initializer_list<uint64_t> fields) {
+  std::string s(1, static_cast<char>(tag));
+  for (uint64_t f : fields) s += varint(f);
+  return s;
+}
+
+struct Failure {
+  std::string where;
+  std::string what;
+};
+
+Failure binary_failure(const std::string& path, const std::string& bytes) {
+  test::write_file(path, bytes);
+  try {
+    BinaryTraceReader r(path);
+    test::read_all(r);
+  } catch (const TraceError& e) {
+    return {e.where(), e.detail()};
+  }
+  return {};
+}
+
+void copy(EventSource& in, EventSink& out) {
+  std::vector<TraceEvent> buf(5);
+  while (size_t n = in.next_batch(buf.data(), buf.size())) out.write_batch(buf.data(), n);
+  out.close();
+}
+
+const char* kSampleText =
+    "gcsim-trace 1\n"
+    "globals 4096\n"
+    "go 1 8192\n"
+    "alloc 18446744073709551615 1 128 ptr\n"
+    "alloc 42 1 8 noscan\n"
+    "write 1 3\n"
+    "work 1 250\n"
+    "free 18446744073709551615\n"
+    "alloc 9000000000 2 1099511627776 ptr\n"
+    "stack 1 32768\n"
+    "free 42\n"
+    "alloc 43 1 300000 noscan\n"
+    "exit 2\n";
+
+}  // namespace
+
+TEST_SUITE("workloads") {
+  TEST_CASE("binary: text -> binary -> text round trip preserves the event sequence") {
+    TempDir dir;
+    test::write_file(dir.file("a.gct"), kSampleText);
+    std::vector<TraceEvent> original;
+    {
+      TextTraceReader r(dir.file("a.gct"));
+      original = test::read_all(r);
+    }
+    {
+      TextTraceReader r(dir.file("a.gct"));
+      BinaryTraceWriter w(dir.file("a.gctb"));
+      copy(r, w);
+      CHECK(w.object_id_bound() == 2);
+    }
+    BinaryTraceReader b(dir.file("a.gctb"));
+    CHECK(b.object_id_bound() == 2);  // written back into the header at close
+    auto from_binary = test::read_all(b);
+    REQUIRE(from_binary.size() == original.size());
+    for (size_t i = 0; i < original.size(); ++i) CHECK(test::same_event(original[i], from_binary[i]));
+    {
+      BinaryTraceReader b2(dir.file("a.gctb"));
+      TextTraceWriter w(dir.file("b.gct"));
+      copy(b2, w);
+    }
+    TextTraceReader t2(dir.file("b.gct"));
+    auto again = test::read_all(t2);
+    REQUIRE(again.size() == original.size());
+    for (size_t i = 0; i < original.size(); ++i) CHECK(test::same_event(original[i], again[i]));
+    // Dense ids written as labels renumber to themselves: the second text file is canonical.
+    TextTraceReader t3(dir.file("b.gct"));
+    TextTraceWriter w3(dir.file("c.gct"));
+    copy(t3, w3);
+    CHECK(test::read_file(dir.file("b.gct")) == test::read_file(dir.file("c.gct")));
+  }
+
+  TEST_CASE("binary: record encoding follows TRACE_FORMAT.md") {
+    TempDir dir;
+    BinaryTraceWriter w(dir.file("x.gctb"));
+    w.write(TraceEvent{EventKind::kAlloc, true, 3, 0, 300, 0});
+    w.write(TraceEvent{EventKind::kFree, false, 0, 0, 0, 0});
+    w.write(TraceEvent{EventKind::kWork, false, 1, 0, 0, 128});
+    w.close();
+    std::string expect = header(1, 0, 1) + rec(0x80, {0, 3, 300}) + rec(0x01, {0}) + rec(0x02, {1, 128});
+    CHECK(test::read_file(dir.file("x.gctb")) == expect);
+  }
+
+  TEST_CASE("open_trace: picks the reader by magic bytes, not extension") {
+    TempDir dir;
+    test::write_file(dir.file("bin.gct"), header() + rec(0x07, {123}));
+    test::write_file(dir.file("txt.gctb"), "gcsim-trace 1\nglobals 5\n");
+    auto a = open_trace(dir.file("bin.gct"));
+    auto b = open_trace(dir.file("txt.gctb"));
+    CHECK(a->describe().find("binary") != std::string::npos);
+    CHECK(b->describe().find("text") != std::string::npos);
+    CHECK(test::read_all(*a)[0].value == 123);
+    CHECK(test::read_all(*b)[0].value == 5);
+    CHECK_THROWS_AS(open_trace(dir.file("missing.gct")), TraceError);
+  }
+
+  TEST_CASE("BinaryTraceReader: each error names file:byte N of the offending record") {
+    TempDir dir;
+    const std::string f = dir.file("e.gctb");
+    const std::string h = header();
+    const size_t r0 = 20;  // first record offset
+    const std::string a0 = rec(0x80, {0, 1, 64});
+    struct Case {
+      const char* name;
+      std::string bytes;
+      size_t offset;
+      const char* needle;
+    };
+    const Case cases[] = {
+        {"bad magic", "GCSIMTRX" + h.substr(8), 0, "bad magic"},
+        {"short file", "GCS", 0, "bad magic"},
+        {"truncated header", h.substr(0, 13), 13, "truncated header"},
+        {"version", header(2), 8, "unsupported trace version 2"},
+        {"flags", header(1, 4), 12, "unsupported flags"},
+        {"unknown tag", h + a0 + "\x09", r0 + a0.size(), "unknown record tag 0x09"},
+        {"pointer bit on free", h + a0 + rec(0x81, {0}), r0 + a0.size(), "unknown record tag 0x81"},
+        {"truncated record", h + a0 + a0.substr(0, 2), r0 + a0.size(), "truncated record"},
+        {"truncated varint", h + std::string("\x02\x01\x80", 3), r0, "truncated record: the file ends inside a 'work'"},
+        {"varint overflow", h + "\x07" + std::string(10, '\xff') + "\x01", r0, "bad varint"},
+        {"size zero", h + rec(0x00, {0, 1, 0}), r0, "size_bytes must be in [1, 1099511627776], got 0"},
+        {"goroutine range", h + rec(0x05, {uint64_t{1} << 32}), r0, "g must be in [0, 4294967295]"},
+        {"alloc live id", h + a0 + rec(0x00, {1, 1, 8}) + rec(0x00, {0, 1, 8}), r0 + a0.size() + 4,
+         "object id 0 is already live"},
+        {"free non-live", h + a0 + rec(0x01, {0}) + rec(0x01, {0}), r0 + a0.size() + 2, "object id 0 is not live"},
+        {"free never allocated", h + rec(0x01, {70000}), r0, "object id 70000 is not live"},
+        {"id above header bound", header(1, 0, 2) + rec(0x00, {2, 0, 8}), r0, "not below the header's object_id_bound 2"},
+        {"id too large", h + rec(0x00, {uint64_t{1} << 32, 0, 8}), r0, "is too large"},
+    };
+    for (const Case& c : cases) {
+      CAPTURE(c.name);
+      Failure fail = binary_failure(f, c.bytes);
+      CHECK(fail.where == f + ":byte " + std::to_string(c.offset));
+      CHECK_MESSAGE(fail.what.find(c.needle) != std::string::npos, fail.what);
+    }
+  }
+
+  TEST_CASE("BinaryTraceReader: without a header bound the liveness vector grows on demand") {
+    TempDir dir;
+    const std::string f = dir.file("g.gctb");
+    test::write_file(f, header() + rec(0x00, {5000, 0, 8}) + rec(0x01, {5000}) + rec(0x00, {5000, 0, 8}));
+    BinaryTraceReader r(f);
+    CHECK(r.object_id_bound() == 0);
+    CHECK(test::read_all(r).size() == 3);
+    CHECK(r.liveness_capacity_bits() >= 5001);
+  }
+
+  TEST_CASE("BinaryTraceReader: records straddling buffer refills decode correctly") {
+    TempDir dir;
+    const std::string f = dir.file("big.gctb");
+    std::string s = header();
+    const uint32_t n = 300000;  // ~3 MiB of 11-byte records
+    for (uint32_t i = 0; i < n; ++i) s += rec(0x80, {i, 7, (uint64_t{1} << 35) + i});
+    test::write_file(f, s);
+    BinaryTraceReader r(f);
+    std::vector<TraceEvent> buf(999);
+    uint32_t seen = 0;
+    while (size_t k = r.next_batch(buf.data(), buf.size())) {
+      for (size_t i = 0; i < k; ++i, ++seen) {
+        REQUIRE(buf[i].object_id == seen);
+        REQUIRE(buf[i].size_bytes == (uint64_t{1} << 35) + seen);
+      }
+    }
+    CHECK(seen == n);
+  }
+}

@@ -1,0 +1,3 @@
+module gcsim/ringcal
+
+go 1.19

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: MIT
+// One workload event: what a mutator goroutine does to the runtime (format: workloads/TRACE_FORMAT.md).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace gcsim::workload {
+
+enum class EventKind : uint8_t {
+  kAlloc = 0,        ///< goroutine allocates object `object_id` of `size_bytes`; `pointerful` says scan/noscan
+  kFree = 1,         ///< object `object_id` becomes unreachable (the program drops its last reference)
+  kWork = 2,         ///< goroutine does `value` ns of mutator CPU work that does not allocate
+  kPtrWrite = 3,     ///< goroutine performs `value` heap pointer stores (write-barrier sites)
+  kGoStart = 4,      ///< goroutine `goroutine` starts (stack of `value` bytes in use, 0 = default)
+  kGoExit = 5,       ///< goroutine `goroutine` exits
+  kStack = 6,        ///< goroutine's stack in use becomes `value` bytes (depth change)
+  kGlobals = 7,      ///< size of global data (data+bss) becomes `value` bytes
+};
+
+/// A decoded event. Object ids handed to the simulator are dense: every reader and generator
+/// renumbers ids so that they are < the peak number of simultaneously live objects (+ a small slack)
+/// and an id is reused only after its object was freed. So the simulator can index arrays by id.
+struct TraceEvent {
+  EventKind kind = EventKind::kWork;
+  bool pointerful = false;   ///< kAlloc only
+  uint32_t goroutine = 0;    ///< kAlloc, kWork, kPtrWrite, kGoStart, kGoExit, kStack
+  uint32_t object_id = 0;    ///< kAlloc, kFree (dense id, see above)
+  uint64_t size_bytes = 0;   ///< kAlloc only: requested size, > 0
+  uint64_t value = 0;        ///< kWork: ns; kPtrWrite: count; kGoStart/kStack/kGlobals: bytes
+};
+
+/// A stream of events, consumed in batches so the hot loop pays one virtual call per batch.
+/// Implementations must stream: memory must not grow with trace length.
+class EventSource {
+ public:
+  virtual ~EventSource() = default;
+  /// Fills up to `cap` events into `out`; returns how many (0 = end of stream).
+  /// Throws TraceError (sim/config/config_error.hpp) naming file and line on malformed input.
+  virtual size_t next_batch(TraceEvent* out, size_t cap) = 0;
+  /// Upper bound (exclusive) on object ids this source will emit, if known in advance (binary
+  /// header, generators); 0 if unknown. The simulator grows its tables on demand otherwise.
+  virtual uint32_t object_id_bound() const { return 0; }
+  /// Human-readable description for resolved_config.json / errors ("trace foo.gct", "ring generator").
+  virtual std::string describe() const = 0;
+};
+
+}  // namespace gcsim::workload

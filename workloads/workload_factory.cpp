@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: MIT
+// The list of workload kinds and how each is built from JSON.
+#include "workloads/workload_factory.hpp"
+
+#include <filesystem>
+
+#include "sim/config/config_error.hpp"
+#include "workloads/generators/drop_generator.hpp"
+#include "workloads/generators/growing_generator.hpp"
+#include "workloads/generators/mixed_generator.hpp"
+#include "workloads/generators/ring_generator.hpp"
+#include "workloads/trace_open.hpp"
+
+namespace gcsim::workload {
+namespace {
+
+struct KindEntry {
+  const char* kind;
+  const char* summary;
+  std::unique_ptr<EventSource> (*make)(const Json& params, const std::string& path, uint64_t seed);
+  Json (*resolve)(const Json& params, const std::string& path);
+};
+
+constexpr const char* kTraceKind = "trace";
+constexpr const char* kTraceSummary = "replay a recorded trace file (.gct text or .gctb binary), params: path";
+
+const std::vector<KindEntry>& generator_kinds() {
+  static const std::vector<KindEntry> kinds = {
+      {"ring", "calibration workload: objects stored into a ring of slots, each evicting the previous occupant",
+       [](const Json& p, const std::string& path, uint64_t) -> std::unique_ptr<EventSource> {
+         return std::make_unique<RingGenerator>(RingParams::parse(p, path));
+       },
+       [](const Json& p, const std::string& path) { return RingParams::parse(p, path).to_json(); }},
+      {"growing", "live set growing linearly from initial_live_bytes to final_live_bytes, with short-lived garbage",
+       [](const Json& p, const std::string& path, uint64_t seed) -> std::unique_ptr<EventSource> {
+         return std::make_unique<GrowingGenerator>(GrowingParams::parse(p, path), seed);
+       },
+       [](const Json& p, const std::string& path) { return GrowingParams::parse(p, path).to_json(); }},
+      {"mixed", "tiny/small/medium/large size mix with exponential lifetimes (seeded)",
+       [](const Json& p, const std::string& path, uint64_t seed) -> std::unique_ptr<EventSource> {
+         return std::make_unique<MixedGenerator>(MixedParams::parse(p, path), seed);
+       },
+       [](const Json& p, const std::string& path) { return MixedParams::parse(p, path).to_json(); }},
+      {"drop", "live set built, held, then dropped to after_drop_live_bytes part-way, with steady garbage",
+       [](const Json& p, const std::string& path, uint64_t) -> std::unique_ptr<EventSource> {
+         return std::make_unique<DropGenerator>(DropParams::parse(p, path));
+       },
+       [](const Json& p, const std::string& path) { return DropParams::parse(p, path).to_json(); }},
+  };
+  return kinds;
+}
+
+std::string known_kinds() {
+  std::string s = kTraceKind;
+  for (const auto& k : generator_kinds()) s += std::string(", ") + k.kind;
+  return s;
+}
+
+const KindEntry* find_generator(const std::string& kind) {
+  for (const auto& k : generator_kinds())
+    if (kind == k.kind) return &k;
+  return nullptr;
+}
+
+[[noreturn]] void unknown_kind(const std::string& kind, const std::string& where) {
+  throw ConfigError(where, "unknown workload kind '" + kind + "'; known: " + known_kinds());
+}
+
+/// Validates trace params and returns the path as written.
+std::string trace_path_param(const Json& params, const std::string& params_path) {
+  config::require_only_keys(params, {"path"}, params_path);
+  config::require_key(params, params_path, "path");
+  std::string path = config::get_string(params, params_path, "path", "");
+  if (path.empty()) throw ConfigError(config::join_path(params_path, "path"), "must be a non-empty file path");
+  return path;
+}
+
+}  // namespace
+
+WorkloadSpec parse_workload_spec(const Json& workload, const std::string& json_path) {
+  config::require_only_keys(workload, {"kind", "params"}, json_path);
+  const std::string kind_path = config::join_path(json_path, "kind");
+  if (!workload.contains("kind")) throw ConfigError(kind_path, "required key is missing; known kinds: " + known_kinds());
+  WorkloadSpec spec;
+  spec.kind = config::get_string(workload, json_path, "kind", "");
+  spec.params = workload.contains("params") ? workload.at("params") : Json::object();
+  config::require_object(spec.params, config::join_path(json_path, "params"));
+  return spec;
+}
+
+std::unique_ptr<EventSource> make_generator(const std::string& kind, const Json& params,
+                                            const std::string& params_path, uint64_t seed) {
+  const KindEntry* k = find_generator(kind);
+  if (k == nullptr) {
+    std::string gens;
+    for (const auto& g : generator_kinds()) gens += std::string(gens.empty() ? "" : ", ") + g.kind;
+    throw ConfigError(kind, "unknown generator kind; known: " + gens);
+  }
+  return k->make(params, params_path, seed);
+}
+
+std::unique_ptr<EventSource> make_workload(const Json& workload, const std::string& json_path, uint64_t seed,
+                                           const std::string& base_dir) {
+  WorkloadSpec spec = parse_workload_spec(workload, json_path);
+  const std::string params_path = config::join_path(json_path, "params");
+  if (spec.kind == kTraceKind) {
+    std::filesystem::path p = trace_path_param(spec.params, params_path);
+    if (p.is_relative() && !base_dir.empty()) p = std::filesystem::path(base_dir) / p;
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(p, ec))
+      throw ConfigError(config::join_path(params_path, "path"), "file not found: " + p.string());
+    return open_trace(p.string());
+  }
+  const KindEntry* k = find_generator(spec.kind);
+  if (k == nullptr) unknown_kind(spec.kind, config::join_path(json_path, "kind"));
+  return k->make(spec.params, params_path, seed);
+}
+
+Json resolved_workload(const Json& workload, const std::string& json_path) {
+  WorkloadSpec spec = parse_workload_spec(workload, json_path);
+  const std::string params_path = config::join_path(json_path, "params");
+  Json params;
+  if (spec.kind == kTraceKind) {
+    params = {{"path", trace_path_param(spec.params, params_path)}};
+  } else {
+    const KindEntry* k = find_generator(spec.kind);
+    if (k == nullptr) unknown_kind(spec.kind, config::join_path(json_path, "kind"));
+    params = k->resolve(spec.params, params_path);
+  }
+  return {{"kind", spec.kind}, {"params", params}};
+}
+
+std::vector<std::pair<std::string, std::string>> workload_kinds() {
+  std::vector<std::pair<std::string, std::string>> out = {{kTraceKind, kTraceSummary}};
+  for (const auto& k : generator_kinds()) out.emplace_back(k.kind, k.summary);
+  return out;
+}
+
+}  // namespace gcsim::workload

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: MIT
+// Builds the workload EventSource named by a config's {"kind", "params"} slot.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sim/config/json_check.hpp"
+#include "workloads/trace_event.hpp"
+
+namespace gcsim::workload {
+
+using config::Json;
+
+/// The workload slot of a config: {"kind": ..., "params": {...}}.
+struct WorkloadSpec {
+  std::string kind;
+  Json params;
+};
+
+/// Checks the slot's shape (only "kind" and "params"; kind a string) and returns it; params default
+/// to {}. Throws ConfigError naming json_path.kind / json_path.params.
+WorkloadSpec parse_workload_spec(const Json& workload, const std::string& json_path);
+
+/// kind "trace": params {"path": "..."} (relative paths resolved against base_dir; a missing file is
+/// a ConfigError at "<json_path>.params.path"); kinds "ring", "growing", "mixed", "drop": generator
+/// params (see workloads/generators/). Unknown kinds throw ConfigError listing the known kinds.
+/// `seed` is the run's root seed (generators derive their own named rng streams from it).
+std::unique_ptr<EventSource> make_workload(const Json& workload, const std::string& json_path, uint64_t seed,
+                                           const std::string& base_dir);
+
+/// A generator from its kind and params object; errors name params_path.key (e.g. "--set.slots").
+std::unique_ptr<EventSource> make_generator(const std::string& kind, const Json& params,
+                                            const std::string& params_path, uint64_t seed);
+
+/// The slot with every default filled in (for resolved_config.json). Validates like make_workload,
+/// except that a trace file is not opened.
+Json resolved_workload(const Json& workload, const std::string& json_path);
+
+/// (kind, one-line summary) for --list-components.
+std::vector<std::pair<std::string, std::string>> workload_kinds();
+
+}  // namespace gcsim::workload
