@@ -3,6 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -f build/build.ninja ]; then
-  meson setup build --buildtype=release -Dwerror=true >/dev/null
+  meson setup build -Dwerror=true >/dev/null
 fi
 ninja -C build >/dev/null
