@@ -68,11 +68,14 @@ uint32_t Heap::new_span(uint8_t spanclass, uint32_t npages, uint32_t nelems, uin
   sp.spanclass = spanclass;
   sp.flags = kSpanInUse;
   ++spans_in_use_;
+  span_tail_bytes_ += static_cast<uint64_t>(npages) * kPageBytes - static_cast<uint64_t>(nelems) * elem_bytes;
   return s;
 }
 
 void Heap::release_span(uint32_t s) {
-  pages_.release(spans_[s].npages);
+  const Span& sp = spans_[s];
+  span_tail_bytes_ -= static_cast<uint64_t>(sp.npages) * kPageBytes - static_cast<uint64_t>(sp.nelems) * sp.elem_bytes;
+  pages_.release(sp.npages);
   spans_[s].flags = 0;
   free_span_ids_.push_back(s);
   --spans_in_use_;
@@ -405,6 +408,10 @@ HeapFigures Heap::figures() const {
   f.mallocs = mallocs_;
   f.frees = frees_;
   f.tiny_allocs = tiny_allocs_;
+  f.rounding_waste_bytes = live_slot_bytes_ > live_object_bytes_ ? live_slot_bytes_ - live_object_bytes_ : 0;
+  f.span_tail_waste_bytes = span_tail_bytes_;
+  f.dead_unswept_bytes = heap_alloc_bytes_ - live_slot_bytes_;
+  f.empty_slot_bytes = f.heap_inuse_bytes - heap_alloc_bytes_ - span_tail_bytes_;
   return f;
 }
 

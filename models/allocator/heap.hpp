@@ -30,6 +30,12 @@ struct HeapFigures {
   uint64_t heap_sys_bytes = 0;      ///< mapped heap (MemStats.HeapSys)
   uint64_t heap_live_bytes = 0;     ///< the pacer's heapLive (span-granular, see Heap)
   uint64_t heap_scan_bytes = 0;     ///< the pacer's heapScan
+  // Internal fragmentation of in-use spans: heap_inuse = live_object + rounding + dead_unswept +
+  // empty_slots + span_tail (tiny sub-object packing makes rounding slightly approximate).
+  uint64_t rounding_waste_bytes = 0;   ///< live slots minus the bytes their objects asked for
+  uint64_t span_tail_waste_bytes = 0;  ///< span bytes that fit no slot (sizeclasses.go "tail waste")
+  uint64_t empty_slot_bytes = 0;       ///< free slots in in-use spans
+  uint64_t dead_unswept_bytes = 0;     ///< slots of unreachable objects not yet freed by sweeping
   uint64_t total_alloc_bytes = 0;   ///< cumulative slot bytes allocated (MemStats.TotalAlloc)
   uint64_t mallocs = 0;             ///< cumulative objects allocated (tiny sub-objects included)
   uint64_t frees = 0;               ///< cumulative slots freed by sweeping
@@ -163,6 +169,7 @@ class Heap {
   bool scan_alloc_frozen_ = false;    // true during mark: heapScan is frozen (mgcpacer.go update)
   uint64_t live_object_bytes_ = 0;
   uint64_t live_slot_bytes_ = 0;
+  uint64_t span_tail_bytes_ = 0;
   uint64_t live_scan_bytes_ = 0;
   uint64_t live_slots_ = 0;
   uint64_t heap_alloc_bytes_ = 0;

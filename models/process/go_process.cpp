@@ -388,6 +388,10 @@ void GoProcess::sample() {
   smp.heap_sys_bytes = f.heap_sys_bytes;
   smp.live_object_bytes = f.live_object_bytes;
   smp.stack_inuse_bytes = stacks_.inuse_bytes();
+  smp.rounding_waste_bytes = f.rounding_waste_bytes;
+  smp.span_tail_waste_bytes = f.span_tail_waste_bytes;
+  smp.empty_slot_bytes = f.empty_slot_bytes;
+  smp.dead_unswept_bytes = f.dead_unswept_bytes;
   smp.gc_phase = static_cast<uint32_t>(phase_);
   rec_.samples.push_back(smp);
   note_peaks();
@@ -446,6 +450,10 @@ stats::RunRecord GoProcess::run(const ProgressFn& progress) {
   t.final_heap_alloc_bytes = f.heap_alloc_bytes;
   t.final_live_object_bytes = f.live_object_bytes;
   t.final_live_slot_bytes = f.live_slot_bytes;
+  t.final_rounding_waste_bytes = f.rounding_waste_bytes;
+  t.final_span_tail_waste_bytes = f.span_tail_waste_bytes;
+  t.final_empty_slot_bytes = f.empty_slot_bytes;
+  t.final_dead_unswept_bytes = f.dead_unswept_bytes;
   t.gc_cpu_ns = gc_cpu_total_ns_;
   t.gomaxprocs = s_.runtime.gomaxprocs;
   t.gc_in_progress_at_end = phase_ != Phase::kOff;

@@ -56,6 +56,10 @@ struct Sample {
   uint64_t heap_sys_bytes = 0;
   uint64_t live_object_bytes = 0;
   uint64_t stack_inuse_bytes = 0;
+  uint64_t rounding_waste_bytes = 0;
+  uint64_t span_tail_waste_bytes = 0;
+  uint64_t empty_slot_bytes = 0;
+  uint64_t dead_unswept_bytes = 0;
   uint32_t gc_phase = 0;  ///< 0 off, 1 sweep termination, 2 mark, 3 mark termination
 };
 
@@ -77,6 +81,10 @@ struct RunTotals {
   uint64_t final_heap_alloc_bytes = 0;
   uint64_t final_live_object_bytes = 0;
   uint64_t final_live_slot_bytes = 0;
+  uint64_t final_rounding_waste_bytes = 0;
+  uint64_t final_span_tail_waste_bytes = 0;
+  uint64_t final_empty_slot_bytes = 0;
+  uint64_t final_dead_unswept_bytes = 0;
   double gc_cpu_ns = 0;                   ///< Go 1.19's work.totaltime (STW + assist + background)
   double idle_mark_cpu_ns = 0;
   double mutator_cpu_ns = 0;

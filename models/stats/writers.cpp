@@ -90,11 +90,13 @@ void write_cycles_csv(std::ostream& os, const std::vector<CycleRecord>& cycles) 
 
 void write_timeseries_csv(std::ostream& os, const std::vector<Sample>& samples) {
   os << "t_ns,heap_live_bytes,heap_goal_bytes,trigger_bytes,heap_alloc_bytes,heap_inuse_bytes,heap_sys_bytes,"
-        "live_object_bytes,stack_inuse_bytes,gc_phase\n";
+        "live_object_bytes,stack_inuse_bytes,rounding_waste_bytes,span_tail_waste_bytes,empty_slot_bytes,"
+        "dead_unswept_bytes,gc_phase\n";
   for (const Sample& s : samples) {
     os << s.t_ns << ',' << s.heap_live_bytes << ',' << s.heap_goal_bytes << ',' << s.trigger_bytes << ','
        << s.heap_alloc_bytes << ',' << s.heap_inuse_bytes << ',' << s.heap_sys_bytes << ',' << s.live_object_bytes
-       << ',' << s.stack_inuse_bytes << ',' << s.gc_phase << '\n';
+       << ',' << s.stack_inuse_bytes << ',' << s.rounding_waste_bytes << ',' << s.span_tail_waste_bytes << ','
+       << s.empty_slot_bytes << ',' << s.dead_unswept_bytes << ',' << s.gc_phase << '\n';
   }
 }
 
@@ -121,6 +123,10 @@ nlohmann::json summary_json(const RunRecord& r) {
   j["final_heap_inuse_bytes"] = t.final_heap_inuse_bytes;
   j["final_heap_alloc_bytes"] = t.final_heap_alloc_bytes;
   j["final_live_object_bytes"] = t.final_live_object_bytes;
+  j["final_fragmentation"] = {{"rounding_waste_bytes", t.final_rounding_waste_bytes},
+                              {"span_tail_waste_bytes", t.final_span_tail_waste_bytes},
+                              {"empty_slot_bytes", t.final_empty_slot_bytes},
+                              {"dead_unswept_bytes", t.final_dead_unswept_bytes}};
   double cap = static_cast<double>(t.simulated_ns) * t.gomaxprocs;
   j["gc_cpu_fraction"] = cap > 0 ? t.gc_cpu_ns / cap : 0.0;
   j["gc_cpu_ns"] = t.gc_cpu_ns;

@@ -140,3 +140,22 @@ TEST_SUITE("allocator") {
     h.check_invariants();
   }
 }
+
+TEST_CASE("fragmentation figures add up to the in-use heap" * doctest::test_suite("allocator")) {
+  Heap h = make_heap();
+  for (uint32_t i = 0; i < 1000; ++i) h.alloc(i, 100, true, 0, false);   // class 9 (112 B): 12 B rounding each
+  for (uint32_t i = 1000; i < 1100; ++i) h.alloc(i, 44, false, 0, false);  // class 5 (48 B), 32 B span tail
+  for (uint32_t i = 0; i < 1000; i += 3) h.free(i);
+  HeapFigures f = h.figures();
+  CHECK(f.live_object_bytes + f.rounding_waste_bytes + f.dead_unswept_bytes + f.empty_slot_bytes +
+            f.span_tail_waste_bytes ==
+        f.heap_inuse_bytes);
+  CHECK(f.rounding_waste_bytes == 666 * 12 + 100 * 4);
+  CHECK(f.dead_unswept_bytes == 334 * 112);
+  // 1000 objects of 112 B: 14 spans of 73 slots (16 B tail each); 100 of 48 B: 1 span (32 B tail).
+  CHECK(f.span_tail_waste_bytes == 14 * 16 + 32);
+  h.on_mark_start();
+  h.on_mark_termination(f.live_slot_bytes, 0);
+  h.finish_sweep();
+  CHECK(h.figures().dead_unswept_bytes == 0);
+}

@@ -156,11 +156,11 @@ TEST_SUITE("workloads") {
     }
     CHECK(allocs == p.total_objects);
     CHECK(tiny_ptr == 0);
-    CHECK(static_cast<double>(tiny) / allocs == doctest::Approx(0.30).epsilon(0.03));
+    CHECK(static_cast<double>(tiny) / static_cast<double>(allocs) == doctest::Approx(0.30).epsilon(0.03));
     CHECK(large > 100);
     CHECK(large < 320);
-    CHECK(static_cast<double>(ptr) / (allocs - tiny) == doctest::Approx(0.7).epsilon(0.03));
-    CHECK(size_sum / allocs == doctest::Approx(860).epsilon(0.1));
+    CHECK(static_cast<double>(ptr) / static_cast<double>(allocs - tiny) == doctest::Approx(0.7).epsilon(0.03));
+    CHECK(size_sum / static_cast<double>(allocs) == doctest::Approx(860).epsilon(0.1));
     // Objects still live at the end ~ mean lifetime (Little's law).
     const double live_end = static_cast<double>(allocs - frees);
     CHECK(live_end == doctest::Approx(1000).epsilon(0.25));
