@@ -61,13 +61,17 @@ void GoProcess::update_capacity() {
     mutator_parallelism_ = std::min(runnable, procs);
     sweeper_ps_ = std::min(1.0, procs - mutator_parallelism_);
   }
+  inv_parallelism_ = 1.0 / mutator_parallelism_;
 }
 
+// Hot path: one multiply per event; whole nanoseconds move to the clock, the fraction carries.
 void GoProcess::advance_cpu(double cpu_ns) {
-  double wall = cpu_ns / mutator_parallelism_ + wall_residual_ns_;
-  double whole = std::floor(wall);
-  wall_residual_ns_ = wall - whole;
-  now_ += static_cast<sim::SimTimeNs>(whole);
+  wall_residual_ns_ += cpu_ns * inv_parallelism_;
+  if (wall_residual_ns_ >= 1.0) {
+    auto whole = static_cast<sim::SimTimeNs>(wall_residual_ns_);
+    now_ += whole;
+    wall_residual_ns_ -= static_cast<double>(whole);
+  }
 }
 
 // bgsweep (mgcsweep.go): one goroutine sweeping spans on an otherwise idle P.

@@ -79,6 +79,7 @@ class GoProcess {
   sim::SimTimeNs now_ = 0;
   double wall_residual_ns_ = 0;
   double mutator_parallelism_ = 1;  // Ps' worth of mutator progress per wall ns
+  double inv_parallelism_ = 1;      // 1 / mutator_parallelism_
   double sweeper_ps_ = 0;           // Ps available to the background sweeper
   sim::SimTimeNs sweep_last_ns_ = 0;
   double sweep_budget_ns_ = 0;
