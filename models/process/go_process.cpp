@@ -38,30 +38,64 @@ pacer::HeapSnapshot GoProcess::snapshot() const {
 
 // Ps' worth of CPU for the mutator, GC workers and the background sweeper, given the phase.
 // Marking (mgc.go gcBgMarkWorker, proc.go findRunnableGCWorker): dedicated workers take whole
-// Ps; Ps the mutator leaves idle run idle-priority workers. Go 1.19 runs the fractional worker
-// only on a P that would otherwise run the mutator when no P is idle: an idle worker, once
-// started, keeps its P until other work appears, so with an idle P the fractional share is
-// negligible (seen in real gctrace: 0.11 P fractional vs 0.87 P idle at GOMAXPROCS=2, one
-// goroutine — workloads/go/ring_calibration/SUMMARY.md).
+// Ps; Ps the mutator leaves idle run idle-priority workers. The fractional worker runs where the
+// scheduler finds it: with no idle P it takes its share f·P of the mutator's Ps continuously; with
+// an idle P (the idle worker keeps that P until other work appears) it runs only when a mutator
+// goroutine is preempted (sysmon's forcePreemptNS = 10 ms, proc.go) and then for as long as the
+// P's fractional time stays under 1.2·f of the mark time (pollFractionalWorkerExit, mgc.go) — a
+// burst that takes one P from the mutator. Real gctrace at GOMAXPROCS=2 with one goroutine shows
+// exactly this split: ≈0.1 P fractional, ≈0.9 P idle (workloads/go/ring_calibration/SUMMARY.md).
 void GoProcess::update_capacity() {
   const double procs = s_.runtime.gomaxprocs;
   const double runnable = std::max<uint32_t>(1, stacks_.live_goroutines());
+  mutator_blocked_ = false;
   if (phase_ == Phase::kMark) {
     mark_.advance_to(now_);
     double dedicated = plan_.dedicated_workers;
     double mutator_ps = std::min(runnable, procs - dedicated);
     double idle_ps = std::min<double>(procs - dedicated - mutator_ps, plan_.max_idle_workers);
     double fractional_ps = 0;
-    if (idle_ps <= 0) fractional_ps = plan_.fractional_goal * procs;
+    double mutator_progress = mutator_ps;
+    if (idle_ps <= 0) {
+      fractional_ps = plan_.fractional_goal * procs;
+      mutator_progress = mutator_ps - fractional_ps;
+    } else if (fractional_burst_) {
+      fractional_ps = 1;
+      mutator_progress = mutator_ps - 1;
+    }
     gc::MarkCapacity cap{dedicated, fractional_ps, idle_ps};
     mark_.set_capacity(now_, cap);
-    mutator_parallelism_ = std::max(0.05, mutator_ps - fractional_ps);
+    mutator_blocked_ = mutator_progress <= 0;
+    mutator_parallelism_ = mutator_blocked_ ? 1 : mutator_progress;
     sweeper_ps_ = 0;
   } else {
     mutator_parallelism_ = std::min(runnable, procs);
     sweeper_ps_ = std::min(1.0, procs - mutator_parallelism_);
   }
   inv_parallelism_ = 1.0 / mutator_parallelism_;
+}
+
+// A mutator goroutine is preempted during mark while an idle P exists: the fractional worker gets
+// this P until its time exceeds 1.2·f of the mark so far: F + x = 1.2·f·(E + x).
+void GoProcess::preempt() {
+  constexpr sim::DurationNs kForcePreemptNs = 10'000'000;  // forcePreemptNS (proc.go)
+  next_preempt_ns_ = (now_ / kForcePreemptNs + 1) * kForcePreemptNs;
+  const double f = plan_.fractional_goal;
+  if (f <= 0 || fractional_burst_) return;
+  mark_.advance_to(now_);
+  double elapsed = static_cast<double>(now_ - cur_.start_ns);
+  double frac_time = mark_.fractional_cpu_ns();
+  double burst = (1.2 * f * elapsed - frac_time) / (1 - 1.2 * f);
+  if (burst < 1000) return;
+  fractional_burst_ = true;
+  update_capacity();
+  burst_event_ = queue_.schedule(now_ + static_cast<sim::DurationNs>(burst), sim::Priority::kGc,
+                                 [this] { end_fractional_burst(); });
+}
+
+void GoProcess::end_fractional_burst() {
+  fractional_burst_ = false;
+  update_capacity();
 }
 
 // Hot path: one multiply per event; whole nanoseconds move to the clock, the fraction carries.
@@ -133,6 +167,8 @@ GoProcess::Stop GoProcess::run_mutator(sim::SimTimeNs limit) {
   const CostModel& c = s_.cost;
   const bool marking = phase_ == Phase::kMark;
   const int procs = s_.runtime.gomaxprocs;
+  const bool bursts = marking && plan_.fractional_goal > 0;
+  if (bursts) limit = std::min(limit, next_preempt_ns_);
   sim::SimTimeNs stop_at = marking ? std::min(limit, mark_.completion_time()) : limit;
   while (now_ < stop_at) {
     if (buf_pos_ == buf_len_) {
@@ -236,6 +272,7 @@ GoProcess::Stop GoProcess::run_mutator(sim::SimTimeNs limit) {
     }
   }
   if (marking && now_ >= mark_.completion_time()) return Stop::kMarkDone;
+  if (bursts && now_ >= next_preempt_ns_) return Stop::kPreempt;
   return Stop::kLimit;
 }
 
@@ -289,6 +326,8 @@ void GoProcess::begin_mark() {
   cur_.mark_start_ns = now_;
   gc::MarkWork w = mark_.work();
   mark_.begin(now_, w, gc::MarkCapacity{});
+  fractional_burst_ = false;
+  next_preempt_ns_ = (now_ / 10'000'000 + 1) * 10'000'000;
   update_capacity();
   revise();
 }
@@ -296,6 +335,10 @@ void GoProcess::begin_mark() {
 // gcMarkDone → endCycle → gcMarkTermination (mgc.go@1.19).
 void GoProcess::finish_mark() {
   mark_.advance_to(now_);
+  if (fractional_burst_) {
+    queue_.cancel(burst_event_);
+    fractional_burst_ = false;
+  }
   phase_ = Phase::kMarkTerm;
   cur_.mark_term_ns = now_;
   const gc::MarkWork& w = mark_.work();
@@ -422,7 +465,7 @@ stats::RunRecord GoProcess::run(const ProgressFn& progress) {
   schedule_sample();
   while (!trace_done_) {
     bool world_stopped = phase_ == Phase::kSweepTerm || phase_ == Phase::kMarkTerm;
-    if (!world_stopped) {
+    if (!world_stopped && !mutator_blocked_) {
       Stop stop = run_mutator(queue_.next_time());
       if (stop == Stop::kTrigger) {
         start_cycle();
@@ -432,10 +475,19 @@ stats::RunRecord GoProcess::run(const ProgressFn& progress) {
         finish_mark();
         continue;
       }
+      if (stop == Stop::kPreempt) {
+        preempt();
+        continue;
+      }
       if (stop == Stop::kEnd) {
         trace_done_ = true;
         break;
       }
+    } else if (phase_ == Phase::kMark && mark_.completion_time() <= queue_.next_time()) {
+      // The mutator is off its P (fractional burst) and marking finishes first.
+      now_ = std::max(now_, mark_.completion_time());
+      finish_mark();
+      continue;
     }
     if (!queue_.run_next(now_)) break;
   }

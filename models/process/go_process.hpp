@@ -46,12 +46,14 @@ class GoProcess {
 
  private:
   enum class Phase : uint8_t { kOff = 0, kSweepTerm = 1, kMark = 2, kMarkTerm = 3 };
-  enum class Stop : uint8_t { kLimit, kTrigger, kMarkDone, kEnd };
+  enum class Stop : uint8_t { kLimit, kTrigger, kMarkDone, kPreempt, kEnd };
 
   Stop run_mutator(sim::SimTimeNs limit);
   void start_cycle();
   void begin_mark();
   void finish_mark();
+  void preempt();
+  void end_fractional_burst();
   void end_cycle();
   void sample();
   void schedule_sample();
@@ -80,6 +82,12 @@ class GoProcess {
   double wall_residual_ns_ = 0;
   double mutator_parallelism_ = 1;  // Ps' worth of mutator progress per wall ns
   double inv_parallelism_ = 1;      // 1 / mutator_parallelism_
+  bool mutator_blocked_ = false;    // no P runs mutator code (a fractional burst took the only one)
+
+  // Fractional worker bursts on a mutator P (see update_capacity).
+  bool fractional_burst_ = false;
+  sim::EventId burst_event_ = 0;
+  sim::SimTimeNs next_preempt_ns_ = 0;
   double sweeper_ps_ = 0;           // Ps available to the background sweeper
   sim::SimTimeNs sweep_last_ns_ = 0;
   double sweep_budget_ns_ = 0;
