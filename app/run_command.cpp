@@ -48,6 +48,8 @@ void write_run_outputs(const fs::path& dir, const Experiment& e, const stats::Ru
   write_file(dir / "cycles.csv", [&](std::ostream& os) { stats::write_cycles_csv(os, r.cycles); });
   write_file(dir / "timeseries.csv", [&](std::ostream& os) { stats::write_timeseries_csv(os, r.samples); });
   write_file(dir / "gctrace.txt", [&](std::ostream& os) { stats::write_gctrace(os, r.cycles); });
+  write_file(dir / "utilization.csv",
+             [&](std::ostream& os) { stats::write_utilization_csv(os, r.utilization, r.totals.gomaxprocs); });
 }
 
 nlohmann::json run_experiment(const Experiment& e, const fs::path& out_dir, bool replace, bool show_progress) {

@@ -19,6 +19,7 @@ std::vector<std::pair<const char*, double CostModel::*>> fields() {
       {"large_alloc_ns", &CostModel::large_alloc_ns},
       {"ptr_write_ns", &CostModel::ptr_write_ns},
       {"write_barrier_ns", &CostModel::write_barrier_ns},
+      {"wb_buffer_flush_ns", &CostModel::wb_buffer_flush_ns},
       {"mark_alloc_ns", &CostModel::mark_alloc_ns},
       {"goroutine_start_ns", &CostModel::goroutine_start_ns},
       {"stack_copy_ns_per_byte", &CostModel::stack_copy_ns_per_byte},

@@ -17,7 +17,8 @@ struct CostModel {
   double span_refill_ns = 300.0;          ///< mcache.refill + mcentral.cacheSpan, per refill
   double large_alloc_ns = 2000.0;         ///< mcache.allocLarge + mheap.alloc, per large object
   double ptr_write_ns = 1.0;              ///< a heap pointer store with the barrier off
-  double write_barrier_ns = 8.0;          ///< extra cost of a pointer store while the barrier is on
+  double write_barrier_ns = 4.0;          ///< extra cost of a pointer store while the barrier is on (fast path)
+  double wb_buffer_flush_ns = 1000.0;     ///< wbBufFlush: greying a full buffer of 256 writes (mwbbuf.go)
   double mark_alloc_ns = 8.0;             ///< extra cost of an allocation during mark (allocate-black)
   double goroutine_start_ns = 300.0;      ///< newproc + first schedule
   double stack_copy_ns_per_byte = 0.1;    ///< copystack on growth, per byte of the old stack

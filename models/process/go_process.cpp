@@ -68,9 +68,11 @@ void GoProcess::update_capacity() {
     mutator_blocked_ = mutator_progress <= 0;
     mutator_parallelism_ = mutator_blocked_ ? 1 : mutator_progress;
     sweeper_ps_ = 0;
+    note_utilization(mutator_blocked_ ? 0 : mutator_progress, dedicated + fractional_ps, idle_ps);
   } else {
     mutator_parallelism_ = std::min(runnable, procs);
     sweeper_ps_ = std::min(1.0, procs - mutator_parallelism_);
+    note_utilization(mutator_parallelism_, 0, 0);
   }
   inv_parallelism_ = 1.0 / mutator_parallelism_;
 }
@@ -96,6 +98,16 @@ void GoProcess::preempt() {
 void GoProcess::end_fractional_burst() {
   fractional_burst_ = false;
   update_capacity();
+}
+
+void GoProcess::note_utilization(double mutator_ps, double gc_ps, double idle_gc_ps) {
+  util_gc_ps_ = gc_ps;
+  util_idle_ps_ = idle_gc_ps;
+  auto& u = rec_.utilization;
+  if (!u.empty() && u.back().mutator_ps == mutator_ps && u.back().gc_ps == gc_ps && u.back().idle_gc_ps == idle_gc_ps)
+    return;
+  if (!u.empty() && u.back().t_ns == now_) u.pop_back();
+  u.push_back(stats::UtilizationStep{now_, mutator_ps, gc_ps, idle_gc_ps});
 }
 
 // Hot path: one multiply per event; whole nanoseconds move to the clock, the fraction carries.
@@ -204,6 +216,14 @@ GoProcess::Stop GoProcess::run_mutator(sim::SimTimeNs limit) {
             }
             cpu += assist_cpu;
             stop_at = std::min(limit, mark_.completion_time());
+            if (assist_cpu > 0) {
+              // While the goroutine assists, its Ps' worth of progress is GC work.
+              double m = mutator_parallelism_;
+              note_utilization(0, util_gc_ps_ + m, util_idle_ps_);
+              advance_cpu(assist_cpu);
+              cpu -= assist_cpu;
+              note_utilization(m, util_gc_ps_ - m, util_idle_ps_);
+            }
           }
         }
         requested_bytes_ += ev.size_bytes;
@@ -237,6 +257,17 @@ GoProcess::Stop GoProcess::run_mutator(sim::SimTimeNs limit) {
         break;
       case workload::EventKind::kPtrWrite: {
         double cpu = static_cast<double>(ev.value) * (c.ptr_write_ns + (marking ? c.write_barrier_ns : 0.0));
+        if (marking) {
+          // Hybrid barrier (mbarrier.go): shade the old and the new pointee into the per-P buffer;
+          // wbBufFlush greys a full buffer of 256 entries (mwbbuf.go@1.19).
+          cur_.barrier_writes += ev.value;
+          cur_.barrier_shades += 2 * ev.value;
+          wb_buffered_ += ev.value;
+          uint64_t flushes = wb_buffered_ / 256;
+          wb_buffered_ %= 256;
+          cur_.barrier_flushes += flushes;
+          cpu += static_cast<double>(flushes) * c.wb_buffer_flush_ns;
+        }
         rec_.totals.mutator_cpu_ns += cpu;
         advance_cpu(cpu);
         break;
@@ -313,6 +344,8 @@ void GoProcess::start_cycle() {
   std::fill(assist_bytes_.begin(), assist_bytes_.end(), 0);
 
   phase_ = Phase::kSweepTerm;
+  note_utilization(0, s_.runtime.gomaxprocs, 0);
+  wb_buffered_ = 0;
   mark_.begin(now_, w, gc::MarkCapacity{});
   auto stw = static_cast<sim::DurationNs>(s_.cost.stw_sweep_term_ns +
                                           s_.cost.stw_sweep_term_ns_per_p * s_.runtime.gomaxprocs);
@@ -341,6 +374,7 @@ void GoProcess::finish_mark() {
   }
   phase_ = Phase::kMarkTerm;
   cur_.mark_term_ns = now_;
+  note_utilization(0, s_.runtime.gomaxprocs, 0);
   const gc::MarkWork& w = mark_.work();
 
   pacer::CycleEndInputs in;
@@ -371,7 +405,8 @@ void GoProcess::finish_mark() {
 
   // resetLive, gcSweep, prepareForSweep; then gcControllerCommit with sweeping not done.
   heap_.on_mark_termination(cur_.heap_marked_bytes, w.heap_scan_bytes);
-  stacks_.shrink_all();
+  stacks_.on_mark_termination();
+  cur_.starting_stack_bytes = stacks_.starting_stack_bytes();
   pacer::CommitInputs ci;
   ci.heap_marked_bytes = cur_.heap_marked_bytes;
   ci.heap_live_bytes = heap_.heap_live_bytes();
@@ -406,6 +441,9 @@ void GoProcess::end_cycle() {
                       cur_.assist_cpu_ns + cur_.background_cpu_ns;
   rec_.totals.idle_mark_cpu_ns += cur_.idle_cpu_ns;
   cur_.gc_cpu_fraction = gc_cpu_fraction();
+  cur_.stack_growth_copies = stacks_.growth_copies();
+  cur_.stack_copied_bytes = stacks_.growth_copied_bytes();
+  stacks_.reset_growth_counters();
   rec_.cycles.push_back(cur_);
   phase_ = Phase::kOff;
   sweep_last_ns_ = now_;

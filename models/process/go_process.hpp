@@ -67,6 +67,7 @@ class GoProcess {
   void goroutine_seen(uint32_t g);
   double gc_cpu_fraction() const;
   void note_peaks();
+  void note_utilization(double mutator_ps, double gc_ps, double idle_gc_ps);
 
   ProcessSettings s_;
   workload::EventSource& source_;
@@ -88,6 +89,9 @@ class GoProcess {
   bool fractional_burst_ = false;
   sim::EventId burst_event_ = 0;
   sim::SimTimeNs next_preempt_ns_ = 0;
+  uint64_t wb_buffered_ = 0;        // pointer writes in the barrier buffer (flushed every 256)
+  double util_gc_ps_ = 0;           // GC Ps of the current utilisation step (outside assists)
+  double util_idle_ps_ = 0;
   double sweeper_ps_ = 0;           // Ps available to the background sweeper
   sim::SimTimeNs sweep_last_ns_ = 0;
   double sweep_budget_ns_ = 0;

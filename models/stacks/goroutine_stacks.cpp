@@ -16,7 +16,7 @@ void GoroutineStacks::ensure(uint32_t g) {
 void GoroutineStacks::start(uint32_t g, uint64_t used) {
   ensure(g);
   if (alloc_[g] != 0) return;  // already running (implicitly started earlier)
-  alloc_[g] = grown_stack_bytes(kFixedStackBytes, used);
+  alloc_[g] = grown_stack_bytes(starting_bytes_, used);
   used_[g] = used;
   alloc_total_ += alloc_[g];
   used_total_ += used;
@@ -38,6 +38,8 @@ uint64_t GoroutineStacks::set_used(uint32_t g, uint64_t used) {
   uint64_t copied = 0;
   if (used > alloc_[g]) {
     copied = used_[g];
+    ++growth_copies_;
+    growth_copied_bytes_ += copied;
     uint64_t grown = grown_stack_bytes(alloc_[g], used);
     alloc_total_ += grown - alloc_[g];
     alloc_[g] = grown;
@@ -46,13 +48,14 @@ uint64_t GoroutineStacks::set_used(uint32_t g, uint64_t used) {
   return copied;
 }
 
-void GoroutineStacks::shrink_all() {
+void GoroutineStacks::on_mark_termination() {
   for (size_t g = 0; g < alloc_.size(); ++g) {
     if (alloc_[g] == 0) continue;
     uint64_t s = shrunk_stack_bytes(alloc_[g], used_[g]);
     alloc_total_ -= alloc_[g] - s;
     alloc_[g] = s;
   }
+  starting_bytes_ = ::gcsim::stacks::starting_stack_bytes(used_total_, live_);
 }
 
 }  // namespace gcsim::stacks

@@ -8,6 +8,21 @@
 namespace gcsim::stacks {
 
 inline constexpr uint64_t kFixedStackBytes = 2048;  // _FixedStack on linux/amd64 (stack.go)
+inline constexpr uint64_t kStackGuardBytes = 928;   // _StackGuard on linux/amd64 (stack.go)
+inline constexpr uint64_t kMaxStackBytes = uint64_t{1} << 30;  // maxstacksize on 64-bit (proc.go)
+
+/// gcComputeStartingStackSize (stack.go@1.19, adaptivestackstart): the average scanned stack
+/// (hi - sp) plus the guard, rounded up to a power of two, within [_FixedStack, maxstacksize];
+/// _FixedStack when no stack was scanned.
+constexpr uint64_t starting_stack_bytes(uint64_t scanned_bytes, uint64_t scanned_stacks) {
+  if (scanned_stacks == 0) return kFixedStackBytes;
+  uint64_t avg = scanned_bytes / scanned_stacks + kStackGuardBytes;
+  if (avg > kMaxStackBytes) avg = kMaxStackBytes;
+  if (avg < kFixedStackBytes) avg = kFixedStackBytes;
+  uint64_t p = 1;
+  while (p < avg) p <<= 1;
+  return p;
+}
 
 /// Allocated stack size for `used` bytes starting from `current`: doubled until it fits
 /// (newstack → copystack, stack.go). Never below kFixedStackBytes.
@@ -31,13 +46,19 @@ class GoroutineStacks {
   void exit(uint32_t g);
   /// Stack in use becomes `used`; returns the bytes copied if the stack had to grow.
   uint64_t set_used(uint32_t g, uint64_t used);
-  /// At mark termination: shrink every stack that uses less than a quarter of its allocation.
-  void shrink_all();
+  /// At mark termination: shrink every stack that uses less than a quarter of its allocation,
+  /// then set the starting size of new goroutines from the stacks scanned this cycle.
+  void on_mark_termination();
   bool alive(uint32_t g) const { return g < alloc_.size() && alloc_[g] != 0; }
 
   uint64_t inuse_bytes() const { return alloc_total_; }   ///< MemStats.StackInuse; maxStackScan
   uint64_t scan_bytes() const { return used_total_; }     ///< stack scan work (hi - sp)
   uint32_t live_goroutines() const { return live_; }
+  uint64_t starting_stack_bytes() const { return starting_bytes_; }
+  /// Growth copies since the counters were last taken (copystack on newstack).
+  uint64_t growth_copies() const { return growth_copies_; }
+  uint64_t growth_copied_bytes() const { return growth_copied_bytes_; }
+  void reset_growth_counters() { growth_copies_ = growth_copied_bytes_ = 0; }
 
  private:
   void ensure(uint32_t g);
@@ -46,6 +67,9 @@ class GoroutineStacks {
   uint64_t used_total_ = 0;
   uint64_t alloc_total_ = 0;
   uint32_t live_ = 0;
+  uint64_t starting_bytes_ = kFixedStackBytes;
+  uint64_t growth_copies_ = 0;
+  uint64_t growth_copied_bytes_ = 0;
 };
 
 }  // namespace gcsim::stacks

@@ -39,6 +39,13 @@ struct CycleRecord {
   int dedicated_workers = 0;
   double fractional_goal = 0;
   uint64_t spans_swept_at_start = 0;       ///< spans left unswept when the cycle started
+  uint64_t barrier_writes = 0;             ///< pointer writes while the write barrier was on
+  uint64_t barrier_shades = 0;             ///< objects shaded by the barrier (old and new pointee per write)
+  uint64_t barrier_flushes = 0;            ///< write-barrier buffer flushes (256 writes each)
+  uint64_t stack_growth_copies = 0;        ///< stack growths (copystack) since the previous cycle ended
+  uint64_t stack_copied_bytes = 0;         ///< bytes copied by those growths
+  uint64_t starting_stack_bytes = 0;       ///< new goroutines' stack size after this cycle (1.19 adaptive)
+  sim::DurationNs barrier_enabled_ns() const { return mark_term_ns - start_ns; }
 
   sim::DurationNs stw_sweep_term_ns() const { return mark_start_ns - start_ns; }
   sim::DurationNs mark_ns() const { return mark_term_ns - mark_start_ns; }
@@ -93,8 +100,18 @@ struct RunTotals {
   bool gc_in_progress_at_end = false;
 };
 
+/// Mutator utilisation as a step function: from t_ns on, `mutator_ps` Ps run mutator code and
+/// `gc_ps` Ps run GC work (STW, workers, assists), out of gomaxprocs (the rest are idle).
+struct UtilizationStep {
+  sim::SimTimeNs t_ns = 0;
+  double mutator_ps = 0;
+  double gc_ps = 0;       ///< STW, dedicated/fractional workers and assists
+  double idle_gc_ps = 0;  ///< idle-priority mark workers (time the mutator could not use)
+};
+
 /// Everything one run produced. Models append; app/ writes the files.
 struct RunRecord {
+  std::vector<UtilizationStep> utilization;
   std::vector<CycleRecord> cycles;
   std::vector<Sample> samples;
   std::vector<sim::DurationNs> pauses_ns;  ///< every STW pause separately (/gc/pauses:seconds)

@@ -73,7 +73,8 @@ void write_cycles_csv(std::ostream& os, const std::vector<CycleRecord>& cycles) 
         "heap_marked_bytes,heap_goal_bytes,stw_sweep_term_ns,mark_ns,stw_mark_term_ns,assist_cpu_ns,"
         "background_cpu_ns,idle_cpu_ns,heap_scan_work_bytes,stack_scan_work_bytes,globals_scan_work_bytes,"
         "stacks_bytes,globals_bytes,cons_mark,measured_cons_mark,utilization,gc_cpu_fraction,next_trigger_bytes,"
-        "next_goal_bytes,dedicated_workers,fractional_goal,gomaxprocs\n";
+        "next_goal_bytes,dedicated_workers,fractional_goal,gomaxprocs,barrier_enabled_ns,barrier_writes,barrier_shades,"
+        "barrier_flushes,stack_growth_copies,stack_copied_bytes,starting_stack_bytes\n";
   for (const CycleRecord& c : cycles) {
     os << c.cycle << ',' << c.start_ns << ',' << c.mark_start_ns << ',' << c.mark_term_ns << ',' << c.end_ns << ','
        << c.heap_live_at_trigger_bytes << ',' << c.trigger_bytes << ',' << c.heap_peak_bytes << ','
@@ -84,8 +85,17 @@ void write_cycles_csv(std::ostream& os, const std::vector<CycleRecord>& cycles) 
        << format_double(c.cons_mark) << ',' << format_double(c.measured_cons_mark) << ','
        << format_double(c.utilization) << ',' << format_double(c.gc_cpu_fraction) << ',' << c.next_trigger_bytes
        << ',' << c.next_goal_bytes << ',' << c.dedicated_workers << ',' << format_double(c.fractional_goal) << ','
-       << c.gomaxprocs << '\n';
+       << c.gomaxprocs << ',' << c.barrier_enabled_ns() << ',' << c.barrier_writes << ',' << c.barrier_shades << ','
+       << c.barrier_flushes << ',' << c.stack_growth_copies << ',' << c.stack_copied_bytes << ','
+       << c.starting_stack_bytes << '\n';
   }
+}
+
+void write_utilization_csv(std::ostream& os, const std::vector<UtilizationStep>& steps, int gomaxprocs) {
+  os << "t_ns,mutator_ps,gc_ps,idle_gc_ps,gomaxprocs\n";
+  for (const UtilizationStep& u : steps)
+    os << u.t_ns << ',' << format_double(u.mutator_ps) << ',' << format_double(u.gc_ps) << ','
+       << format_double(u.idle_gc_ps) << ',' << gomaxprocs << '\n';
 }
 
 void write_timeseries_csv(std::ostream& os, const std::vector<Sample>& samples) {

@@ -64,6 +64,16 @@ TEST_SUITE("pacer") {
     CHECK(background_workers(6).fractional_goal == doctest::Approx(1.0 / 12));
     CHECK(background_workers(8).dedicated == 2);
     CHECK(background_workers(64).dedicated == 16);
+    CHECK(background_workers(64).fractional_goal == 0);
+    // The whole table for P = 1..64: the background share (D + f·P)/P stays within 30 % of 25 %.
+    for (int p = 1; p <= 64; ++p) {
+      BackgroundWorkers w = background_workers(p);
+      double share = (w.dedicated + w.fractional_goal * p) / p;
+      CAPTURE(p);
+      CHECK(share >= 0.25 * 0.7);
+      CHECK(share <= 0.25 * 1.3);
+      CHECK(w.dedicated == (p < 4 ? 0 : static_cast<int>(p * 0.25 + 0.5) - ((static_cast<int>(p * 0.25 + 0.5) / (p * 0.25) - 1 > 0.3) ? 1 : 0)));
+    }
   }
 
   TEST_CASE("memory-limit goal leaves non-heap memory and 1 MiB headroom, never below M") {

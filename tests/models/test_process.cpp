@@ -78,3 +78,60 @@ TEST_SUITE("gc") {
     CHECK(r.totals.gc_cpu_ns < static_cast<double>(r.totals.simulated_ns) * 4);
   }
 }
+
+TEST_CASE("write barrier: costed and counted only while marking" * doctest::test_suite("gc")) {
+  RuntimeSettings rt;
+  rt.gomaxprocs = 2;
+  stats::RunRecord r = run_ring(rt, 65536, 128, 524288);
+  REQUIRE(r.cycles.size() >= 2);
+  uint64_t writes_in_mark = 0;
+  for (const auto& c : r.cycles) {
+    CHECK(c.barrier_shades == 2 * c.barrier_writes);
+    CHECK(c.barrier_flushes == c.barrier_writes / 256 + (c.barrier_flushes > c.barrier_writes / 256 ? 1 : 0));
+    CHECK(c.barrier_enabled_ns() >= c.mark_ns());
+    writes_in_mark += c.barrier_writes;
+  }
+  // One write per allocation: only the allocations during mark are barrier writes.
+  CHECK(writes_in_mark > 0);
+  CHECK(writes_in_mark < 524288 / 2);
+  // Cost: with GC off the barrier price does not matter; with GC on, every barrier write pays it.
+  auto mutator_cpu = [](RuntimeSettings settings, double wb_ns, uint64_t* writes) {
+    testing::VectorSource src(testing::ring_events(65536, 128, 524288));
+    pacer::Go119Pacer p(pacer::Go119PacerParams{}, settings);
+    ProcessSettings s;
+    s.runtime = settings;
+    s.cost.write_barrier_ns = wb_ns;
+    GoProcess proc(s, src, p);
+    stats::RunRecord rec = proc.run();
+    *writes = 0;
+    for (const auto& c : rec.cycles) *writes += c.barrier_writes;
+    return rec.totals.mutator_cpu_ns;
+  };
+  uint64_t w_off = 0, w_on = 0;
+  RuntimeSettings off = rt;
+  off.gc_percent = -1;
+  CHECK(mutator_cpu(off, 4, &w_off) == mutator_cpu(off, 200, &w_off));
+  CHECK(w_off == 0);
+  double cheap_off = mutator_cpu(off, 4, &w_off);
+  double dear_on = mutator_cpu(rt, 200, &w_on);
+  CHECK(w_on > 0);
+  CHECK(dear_on >= cheap_off + 200.0 * static_cast<double>(w_on));
+}
+
+TEST_CASE("utilisation steps: STW pauses take every P; idle workers run on the P the mutator leaves" *
+          doctest::test_suite("gc")) {
+  RuntimeSettings rt;
+  rt.gomaxprocs = 2;
+  stats::RunRecord r = run_ring(rt, 65536, 128, 524288);
+  REQUIRE(!r.utilization.empty());
+  bool saw_stw = false, saw_idle_worker = false;
+  for (size_t i = 0; i < r.utilization.size(); ++i) {
+    const auto& u = r.utilization[i];
+    CHECK(u.mutator_ps + u.gc_ps + u.idle_gc_ps <= 2.0 + 1e-9);
+    if (i > 0) CHECK(u.t_ns >= r.utilization[i - 1].t_ns);
+    saw_stw |= u.gc_ps == 2 && u.mutator_ps == 0;
+    saw_idle_worker |= u.idle_gc_ps == 1 && u.mutator_ps == 1;
+  }
+  CHECK(saw_stw);
+  CHECK(saw_idle_worker);
+}
