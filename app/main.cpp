@@ -7,6 +7,7 @@
 
 #include <boost/program_options.hpp>
 
+#include "app/bench_command.hpp"
 #include "app/experiment.hpp"
 #include "app/run_command.hpp"
 #include "app/sweep_command.hpp"
@@ -32,6 +33,8 @@ constexpr const char* kUsage =
     "  sizeclasses         print Go 1.19's size-class table as CSV\n"
     "  trace convert IN OUT | trace gen KIND --out FILE [--seed N] [--set k=v ...] | trace stats IN\n"
     "                      workload trace tools (format: workloads/TRACE_FORMAT.md)\n"
+    "  bench [--quick] [--json FILE] [--dir TMPDIR]\n"
+    "                      measure replay throughput, memory and scaling (docs/PERFORMANCE.md)\n"
     "  list                list pacer strategies and workload kinds\n"
     "  version             print the version\n";
 
@@ -132,11 +135,12 @@ int main(int argc, char** argv) {
     }
     if (cmd == "trace") return gcsim::workload::run_trace_command(rest, std::cout, std::cerr);
     if (cmd == "list") return cmd_list();
+    if (cmd == "bench") return gcsim::app::run_bench_command(rest, std::cout, std::cerr);
     if (cmd == "version" || cmd == "--version") {
       std::cout << "gcsim " << GCSIM_VERSION << "\n";
       return 0;
     }
-    std::cerr << "gcsim: unknown command '" << cmd << "'; commands: run, sweep, sizeclasses, trace, list, version\n";
+    std::cerr << "gcsim: unknown command '" << cmd << "'; commands: run, sweep, sizeclasses, trace, list, bench, version\n";
     return 2;
   } catch (const gcsim::InputError& e) {
     std::cerr << "gcsim: " << e.what() << "\n";

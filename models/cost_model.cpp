@@ -22,6 +22,8 @@ std::vector<std::pair<const char*, double CostModel::*>> fields() {
       {"wb_buffer_flush_ns", &CostModel::wb_buffer_flush_ns},
       {"mark_alloc_ns", &CostModel::mark_alloc_ns},
       {"goroutine_start_ns", &CostModel::goroutine_start_ns},
+      {"pool_get_ns", &CostModel::pool_get_ns},
+      {"pool_put_ns", &CostModel::pool_put_ns},
       {"stack_copy_ns_per_byte", &CostModel::stack_copy_ns_per_byte},
       {"scan_ns_per_byte", &CostModel::scan_ns_per_byte},
       {"mark_ns_per_object", &CostModel::mark_ns_per_object},

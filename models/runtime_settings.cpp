@@ -8,7 +8,7 @@ namespace gcsim {
 
 RuntimeSettings RuntimeSettings::parse(const nlohmann::json& j, const std::string& path) {
   using namespace config;
-  require_only_keys(j, {"version", "gogc", "memory_limit_bytes", "gomaxprocs", "ncpu"}, path);
+  require_only_keys(j, {"version", "gogc", "memory_limit_bytes", "gomaxprocs", "ncpu", "cpu_limiter"}, path);
   RuntimeSettings s;
   s.version = get_string(j, path, "version", s.version);
   if (s.version != "1.19")
@@ -26,6 +26,7 @@ RuntimeSettings RuntimeSettings::parse(const nlohmann::json& j, const std::strin
     s.memory_limit_bytes = get_u64(j, path, "memory_limit_bytes", kNoMemoryLimit, 0, kNoMemoryLimit);
   s.gomaxprocs = static_cast<int>(get_i64(j, path, "gomaxprocs", s.gomaxprocs, 1, 1024));
   s.ncpu = static_cast<int>(get_i64(j, path, "ncpu", s.ncpu, 0, 1024));
+  s.cpu_limiter = get_bool(j, path, "cpu_limiter", s.cpu_limiter);
   return s;
 }
 
@@ -44,6 +45,7 @@ nlohmann::json RuntimeSettings::to_json() const {
   }
   j["gomaxprocs"] = gomaxprocs;
   j["ncpu"] = ncpu;
+  j["cpu_limiter"] = cpu_limiter;
   return j;
 }
 

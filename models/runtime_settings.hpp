@@ -17,6 +17,7 @@ struct RuntimeSettings {
   uint64_t memory_limit_bytes = kNoMemoryLimit;  ///< GOMEMLIMIT; kNoMemoryLimit = none
   int gomaxprocs = 8;                        ///< GOMAXPROCS
   int ncpu = 0;                              ///< CPUs of the modelled machine (0 = gomaxprocs); STW CPU = min(P, ncpu) x wall
+  bool cpu_limiter = true;                   ///< the GC CPU limiter (Go 1.19+); false is a research switch
 
   int stw_procs() const { return ncpu > 0 && ncpu < gomaxprocs ? ncpu : gomaxprocs; }
 

@@ -101,8 +101,8 @@ void BinaryTraceReader::check_id_range(uint64_t id, uint64_t offset) const {
 
 void BinaryTraceReader::bad_tag(const uint8_t* rec) const {
   fail_at(offset_of(rec), "unknown record tag " + hex_byte(*rec) +
-                              "; allowed: 0x00-0x07 (alloc, free, work, write, go, exit, stack, globals) and 0x80 "
-                              "(pointerful alloc)");
+                              "; allowed: 0x00-0x09 (alloc, free, work, write, go, exit, stack, globals, pool_put, "
+                              "pool_get), 0x80 (pointerful alloc) and 0x89 (pointerful pool_get)");
 }
 
 void BinaryTraceReader::bad_varint(const uint8_t* rec, bool truncated) const {
@@ -123,13 +123,17 @@ void BinaryTraceReader::alloc_slow(uint64_t id, const uint8_t* rec) {
   if (word >= live_bits_.size()) live_bits_.resize(std::max(word + 1, live_bits_.size() * 2), 0);
   const uint64_t bit = uint64_t{1} << (id & 63);
   if ((live_bits_[word] & bit) != 0)
-    fail_at(offset_of(rec), "alloc: object id " + std::to_string(id) + " is already live (allocated and not freed)");
+    fail_at(offset_of(rec), std::string(event_name(static_cast<EventKind>(*rec & 0x7f))) + ": object id " +
+                                std::to_string(id) +
+                                " is already live (allocated or got from a pool, and not yet freed or put into a "
+                                "pool)");
   live_bits_[word] |= bit;
 }
 
 void BinaryTraceReader::free_error(uint64_t id, const uint8_t* rec) const {
   check_id_range(id, offset_of(rec));
-  fail_at(offset_of(rec), "free: object id " + std::to_string(id) + " is not live (never allocated, or already freed)");
+  fail_at(offset_of(rec), std::string(event_name(static_cast<EventKind>(*rec))) + ": object id " +
+                              std::to_string(id) + " is not live (never allocated, or already freed or put into a pool)");
 }
 
 size_t BinaryTraceReader::decode(const uint8_t*& p_ref, const uint8_t* end, bool last, TraceEvent* out, size_t n,
@@ -139,18 +143,41 @@ size_t BinaryTraceReader::decode(const uint8_t*& p_ref, const uint8_t* end, bool
   const uint8_t* limit = last ? end : end - kMaxBinaryRecordBytes;
   uint64_t* bits = live_bits_.data();
   size_t bit_words = live_bits_.size();
-  auto field = [&](const uint8_t* rec) -> uint64_t {
+  auto field = [&](const uint8_t* rec) __attribute__((always_inline)) -> uint64_t {
     uint64_t v = 0;
     VarintStatus st = get_varint(p, end, v);
     if (st != VarintStatus::kOk) [[unlikely]]
       bad_varint(rec, st == VarintStatus::kTruncated);
     return v;
   };
-  auto ranged = [&](const uint8_t* rec, const char* name, uint64_t lo, uint64_t hi) -> uint64_t {
+  auto ranged = [&](const uint8_t* rec, const char* name, uint64_t lo, uint64_t hi) __attribute__((always_inline))
+      -> uint64_t {
     const uint64_t v = field(rec);
     if (v < lo || v > hi) [[unlikely]]
       bad_range(rec, name, v, lo, hi);
     return v;
+  };
+  // alloc and pool_get make a not-live id live; free and pool_put release a live one. Forced inline
+  // (hot path): otherwise bits/bit_words would be kept in memory rather than in registers.
+  auto make_live = [&](uint64_t id, const uint8_t* rec) __attribute__((always_inline)) {
+    const size_t word = static_cast<size_t>(id >> 6);
+    const uint64_t bit = uint64_t{1} << (id & 63);
+    if (id < id_limit_ && word < bit_words && (bits[word] & bit) == 0) [[likely]] {
+      bits[word] |= bit;
+    } else {
+      alloc_slow(id, rec);
+      bits = live_bits_.data();
+      bit_words = live_bits_.size();
+    }
+    return static_cast<uint32_t>(id);
+  };
+  auto release = [&](uint64_t id, const uint8_t* rec) __attribute__((always_inline)) {
+    const size_t word = static_cast<size_t>(id >> 6);
+    const uint64_t bit = uint64_t{1} << (id & 63);
+    if (id >= id_limit_ || word >= bit_words || (bits[word] & bit) == 0) [[unlikely]]
+      free_error(id, rec);
+    bits[word] &= ~bit;
+    return static_cast<uint32_t>(id);
   };
   while (n < cap && p < limit) {
     const uint8_t* rec = p;
@@ -165,29 +192,13 @@ size_t BinaryTraceReader::decode(const uint8_t*& p_ref, const uint8_t* end, bool
         const uint64_t id = field(rec);
         ev.goroutine = static_cast<uint32_t>(ranged(rec, "g", 0, kMaxGoroutine));
         ev.size_bytes = ranged(rec, "size_bytes", 1, kMaxSizeBytes);
-        const size_t word = static_cast<size_t>(id >> 6);
-        const uint64_t bit = uint64_t{1} << (id & 63);
-        if (id < id_limit_ && word < bit_words && (bits[word] & bit) == 0) [[likely]] {
-          bits[word] |= bit;
-        } else {
-          alloc_slow(id, rec);
-          bits = live_bits_.data();
-          bit_words = live_bits_.size();
-        }
-        ev.object_id = static_cast<uint32_t>(id);
+        ev.object_id = make_live(id, rec);
         break;
       }
-      case 0x01: {
+      case 0x01:
         ev.kind = EventKind::kFree;
-        const uint64_t id = field(rec);
-        const size_t word = static_cast<size_t>(id >> 6);
-        const uint64_t bit = uint64_t{1} << (id & 63);
-        if (id >= id_limit_ || word >= bit_words || (bits[word] & bit) == 0) [[unlikely]]
-          free_error(id, rec);
-        bits[word] &= ~bit;
-        ev.object_id = static_cast<uint32_t>(id);
+        ev.object_id = release(field(rec), rec);
         break;
-      }
       case 0x02:
         ev.kind = EventKind::kWork;
         ev.goroutine = static_cast<uint32_t>(ranged(rec, "g", 0, kMaxGoroutine));
@@ -216,6 +227,23 @@ size_t BinaryTraceReader::decode(const uint8_t*& p_ref, const uint8_t* end, bool
         ev.kind = EventKind::kGlobals;
         ev.value = ranged(rec, "bytes", 0, kMaxMemoryBytes);
         break;
+      case 0x08:
+        ev.kind = EventKind::kPoolPut;
+        ev.goroutine = static_cast<uint32_t>(ranged(rec, "g", 0, kMaxGoroutine));
+        ev.pool = static_cast<uint32_t>(ranged(rec, "pool", 0, kMaxPool));
+        ev.object_id = release(field(rec), rec);
+        break;
+      case 0x09:
+      case 0x09 | kPointerfulTagBit: {
+        ev.kind = EventKind::kPoolGet;
+        ev.pointerful = (tag & kPointerfulTagBit) != 0;
+        ev.goroutine = static_cast<uint32_t>(ranged(rec, "g", 0, kMaxGoroutine));
+        ev.pool = static_cast<uint32_t>(ranged(rec, "pool", 0, kMaxPool));
+        const uint64_t id = field(rec);
+        ev.size_bytes = ranged(rec, "size_bytes", 1, kMaxSizeBytes);
+        ev.object_id = make_live(id, rec);
+        break;
+      }
       default:
         bad_tag(rec);
     }
@@ -282,6 +310,20 @@ void BinaryTraceWriter::write(const TraceEvent& ev) {
       *p++ = tag;
       p = put_varint(p, ev.goroutine);
       p = put_varint(p, ev.value);
+      break;
+    case EventKind::kPoolPut:
+      *p++ = tag;
+      p = put_varint(p, ev.goroutine);
+      p = put_varint(p, ev.pool);
+      p = put_varint(p, ev.object_id);
+      break;
+    case EventKind::kPoolGet:
+      *p++ = ev.pointerful ? static_cast<uint8_t>(tag | kPointerfulTagBit) : tag;
+      p = put_varint(p, ev.goroutine);
+      p = put_varint(p, ev.pool);
+      p = put_varint(p, ev.object_id);
+      p = put_varint(p, ev.size_bytes);
+      if (ev.object_id >= bound_) bound_ = ev.object_id + 1;
       break;
   }
   out_.commit(reinterpret_cast<char*>(p));

@@ -15,7 +15,8 @@ namespace gcsim::workload {
 
 /// Reads a version-1 binary trace through a 1 MiB buffer. Object ids are already dense and are
 /// passed through, but validated with a liveness bit vector (sized by the header's object_id_bound,
-/// or grown on demand when the bound is 0): alloc of a live id and free of a non-live id are errors.
+/// or grown on demand when the bound is 0): alloc or pool_get of a live id, and free or pool_put of a
+/// non-live id, are errors.
 /// Errors throw TraceError("path:byte N", ...) where N is the offset of the offending record.
 class BinaryTraceReader final : public EventSource {
  public:
@@ -41,7 +42,7 @@ class BinaryTraceReader final : public EventSource {
   [[noreturn, gnu::cold]] void bad_varint(const uint8_t* rec, bool truncated) const;
   [[noreturn, gnu::cold]] void bad_range(const uint8_t* rec, const char* field, uint64_t v, uint64_t lo,
                                          uint64_t hi) const;
-  /// Liveness slow paths: ids beyond the bit vector, and errors.
+  /// Liveness slow paths (alloc/pool_get, free/pool_put): ids beyond the bit vector, and errors.
   [[gnu::cold]] void alloc_slow(uint64_t id, const uint8_t* rec);
   [[noreturn, gnu::cold]] void free_error(uint64_t id, const uint8_t* rec) const;
   void check_id_range(uint64_t id, uint64_t offset) const;

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <exception>
 #include <memory>
+#include <unordered_set>
 
 #include "sim/config/config_error.hpp"
 #include "workloads/trace_format.hpp"
@@ -105,11 +106,28 @@ int cmd_gen(const std::vector<std::string>& args) {
 int cmd_stats(const std::vector<std::string>& args, std::ostream& out) {
   if (args.size() != 2) throw UsageError{"trace stats", "expected 'stats IN'"};
   std::unique_ptr<EventSource> in = open_trace(args[1]);
-  uint64_t counts[8] = {};
+  uint64_t counts[kEventKindCount] = {};
   uint64_t alloc_bytes = 0, pointerful_alloc_bytes = 0, live_bytes = 0, peak_live_bytes = 0;
   uint64_t live_objects = 0, peak_live_objects = 0, ptr_writes = 0, work_ns = 0;
+  uint64_t pool_get_bytes = 0, pool_put_bytes = 0;
   uint32_t id_bound = 0;
   std::vector<uint64_t> size_of;  // by dense id: bounded by the id bound (== peak live objects)
+  std::unordered_set<uint32_t> pools;  // distinct pool ids: bounded by the program's pools, not by length
+  // Live = owned by the program: alloc and pool_get (at New()'s size, as if it missed) add an object,
+  // free and pool_put remove it. Whether a get hits is decided by the simulator, not the trace.
+  auto add_live = [&](const TraceEvent& e) {
+    if (e.object_id >= size_of.size()) size_of.resize(std::max<size_t>(e.object_id + 1, size_of.size() * 2));
+    size_of[e.object_id] = e.size_bytes;
+    id_bound = std::max(id_bound, e.object_id + 1);
+    live_bytes += e.size_bytes;
+    peak_live_bytes = std::max(peak_live_bytes, live_bytes);
+    peak_live_objects = std::max(peak_live_objects, ++live_objects);
+  };
+  auto remove_live = [&](const TraceEvent& e) {
+    live_bytes -= size_of[e.object_id];
+    --live_objects;
+    return size_of[e.object_id];
+  };
   std::vector<TraceEvent> buf(kBatch);
   while (size_t n = in->next_batch(buf.data(), buf.size())) {
     for (size_t i = 0; i < n; ++i) {
@@ -117,18 +135,19 @@ int cmd_stats(const std::vector<std::string>& args, std::ostream& out) {
       ++counts[static_cast<size_t>(e.kind)];
       switch (e.kind) {
         case EventKind::kAlloc:
-          if (e.object_id >= size_of.size()) size_of.resize(std::max<size_t>(e.object_id + 1, size_of.size() * 2));
-          size_of[e.object_id] = e.size_bytes;
-          id_bound = std::max(id_bound, e.object_id + 1);
+          add_live(e);
           alloc_bytes += e.size_bytes;
           if (e.pointerful) pointerful_alloc_bytes += e.size_bytes;
-          live_bytes += e.size_bytes;
-          peak_live_bytes = std::max(peak_live_bytes, live_bytes);
-          peak_live_objects = std::max(peak_live_objects, ++live_objects);
           break;
-        case EventKind::kFree:
-          live_bytes -= size_of[e.object_id];
-          --live_objects;
+        case EventKind::kFree: remove_live(e); break;
+        case EventKind::kPoolGet:
+          add_live(e);
+          pool_get_bytes += e.size_bytes;
+          pools.insert(e.pool);
+          break;
+        case EventKind::kPoolPut:
+          pool_put_bytes += remove_live(e);
+          pools.insert(e.pool);
           break;
         case EventKind::kPtrWrite: ptr_writes += e.value; break;
         case EventKind::kWork: work_ns += e.value; break;
@@ -140,9 +159,13 @@ int cmd_stats(const std::vector<std::string>& args, std::ostream& out) {
   for (uint64_t c : counts) total += c;
   out << "source " << in->describe() << "\n";
   out << "events " << total << "\n";
-  for (size_t k = 0; k < 8; ++k) out << "events_" << event_name(static_cast<EventKind>(k)) << " " << counts[k] << "\n";
+  for (size_t k = 0; k < kEventKindCount; ++k)
+    out << "events_" << event_name(static_cast<EventKind>(k)) << " " << counts[k] << "\n";
   out << "alloc_bytes " << alloc_bytes << "\n";
   out << "pointerful_alloc_bytes " << pointerful_alloc_bytes << "\n";
+  out << "pool_get_bytes " << pool_get_bytes << "\n";
+  out << "pool_put_bytes " << pool_put_bytes << "\n";
+  out << "pools " << pools.size() << "\n";
   out << "pointer_writes " << ptr_writes << "\n";
   out << "work_ns " << work_ns << "\n";
   out << "peak_live_bytes " << peak_live_bytes << "\n";

@@ -17,19 +17,28 @@ enum class EventKind : uint8_t {
   kGoExit = 5,       ///< goroutine `goroutine` exits
   kStack = 6,        ///< goroutine's stack in use becomes `value` bytes (depth change)
   kGlobals = 7,      ///< size of global data (data+bss) becomes `value` bytes
+  kPoolPut = 8,      ///< goroutine puts live object `object_id` into sync.Pool `pool`: the object stays
+                     ///< reachable (owned by the pool), but the trace releases id `object_id` (like kFree)
+  kPoolGet = 9,      ///< goroutine gets an object from sync.Pool `pool`, known from now on as the (not
+                     ///< live) id `object_id`; on a miss New() allocates `size_bytes`/`pointerful` (like kAlloc)
 };
 
 /// A decoded event. Object ids handed to the simulator are dense: every reader and generator
 /// renumbers ids so that they are < the peak number of simultaneously live objects (+ a small slack)
-/// and an id is reused only after its object was freed. So the simulator can index arrays by id.
+/// and an id is reused only after its object was freed (or put into a pool). So the simulator can
+/// index arrays by id. Objects held by a pool have no trace id: the simulator keeps its own handle
+/// for them (see TRACE_FORMAT.md §1.1), so object_id_bound() does not count them.
 struct TraceEvent {
   EventKind kind = EventKind::kWork;
-  bool pointerful = false;   ///< kAlloc only
-  uint32_t goroutine = 0;    ///< kAlloc, kWork, kPtrWrite, kGoStart, kGoExit, kStack
-  uint32_t object_id = 0;    ///< kAlloc, kFree (dense id, see above)
-  uint64_t size_bytes = 0;   ///< kAlloc only: requested size, > 0
+  bool pointerful = false;   ///< kAlloc, kPoolGet (what New() allocates on a miss)
+  uint32_t goroutine = 0;    ///< kAlloc, kWork, kPtrWrite, kGoStart, kGoExit, kStack, kPoolPut, kPoolGet
+  uint32_t object_id = 0;    ///< kAlloc, kFree, kPoolPut, kPoolGet (dense id, see above)
+  uint32_t pool = 0;         ///< kPoolPut, kPoolGet: sync.Pool id (any u32, no declaration needed)
+  uint64_t size_bytes = 0;   ///< kAlloc, kPoolGet (New()'s size on a miss): requested size, > 0
   uint64_t value = 0;        ///< kWork: ns; kPtrWrite: count; kGoStart/kStack/kGlobals: bytes
 };
+// `pool` sits in what was padding after `object_id`: batches of events stay 32 bytes per event.
+static_assert(sizeof(TraceEvent) == 32, "TraceEvent grew; batches are sized for 32-byte events");
 
 /// A stream of events, consumed in batches so the hot loop pays one virtual call per batch.
 /// Implementations must stream: memory must not grow with trace length.

@@ -14,6 +14,8 @@ std::string_view event_name(EventKind kind) {
     case EventKind::kGoExit: return "exit";
     case EventKind::kStack: return "stack";
     case EventKind::kGlobals: return "globals";
+    case EventKind::kPoolPut: return "pool_put";
+    case EventKind::kPoolGet: return "pool_get";
   }
   return "?";
 }

@@ -11,7 +11,7 @@
 namespace gcsim::workload {
 namespace {
 
-constexpr size_t kMaxTokens = 6;  // the longest event has 5 tokens; one more detects extras
+constexpr size_t kMaxTokens = 7;  // the longest event (pool_get) has 6 tokens; one more detects extras
 
 inline bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
 
@@ -37,6 +37,8 @@ const char* usage_of(std::string_view name) {
   if (name == "go") return "go <g> [stack_bytes]";
   if (name == "exit") return "exit <g>";
   if (name == "stack") return "stack <g> <bytes>";
+  if (name == "pool_put") return "pool_put <g> <pool> <obj>";
+  if (name == "pool_get") return "pool_get <g> <pool> <obj> <size_bytes> ptr|noscan";
   return "globals <bytes>";
 }
 
@@ -47,6 +49,10 @@ std::string quoted(std::string_view s) {
   if (s.size() > kMaxShown) r += "...";
   return r + "'";
 }
+
+/// Liveness error wording shared by alloc/pool_get and free/pool_put.
+constexpr const char* kLiveMeaning = "allocated or got from a pool, and not yet freed or put into a pool";
+constexpr const char* kNotLiveMeaning = "never allocated, or already freed or put into a pool";
 
 char* put_u64(char* p, uint64_t v) { return std::to_chars(p, p + 20, v).ptr; }
 
@@ -148,31 +154,54 @@ bool TextTraceReader::parse_line(const char* begin, const char* end, TraceEvent&
            std::to_string(n - 1) + " field" + (n == 2 ? "" : "s"));
   };
   ev = TraceEvent{};
+  auto scan_word = [&](std::string_view token) {
+    if (token == "ptr") return true;
+    if (token != "noscan") fail(std::string(name) + ": last field must be 'ptr' or 'noscan', got " + quoted(token));
+    return false;
+  };
+  // alloc and pool_get make a not-live label live; free and pool_put release a live one.
+  auto make_live = [&](uint64_t label) {
+    switch (ids_.assign(label, ev.object_id)) {
+      case IdRenumberer::Status::kOk: break;
+      case IdRenumberer::Status::kAlreadyLive:
+        fail(std::string(name) + ": object " + std::to_string(label) + " is already live (" + kLiveMeaning + ")");
+      case IdRenumberer::Status::kTooManyLive:
+        fail(std::string(name) + ": more than " + std::to_string(kMaxObjectIds) + " objects live at once");
+      case IdRenumberer::Status::kNotLive: break;
+    }
+  };
+  auto release = [&](uint64_t label) {
+    if (ids_.release(label, ev.object_id) != IdRenumberer::Status::kOk)
+      fail(std::string(name) + ": object " + std::to_string(label) + " is not live (" + kNotLiveMeaning + ")");
+  };
   if (name == "alloc") {
     arity(5, 5);
     uint64_t label = parse_field(name, "obj", tok[1], 0, UINT64_MAX);
     ev.kind = EventKind::kAlloc;
     ev.goroutine = static_cast<uint32_t>(parse_field(name, "g", tok[2], 0, kMaxGoroutine));
     ev.size_bytes = parse_field(name, "size_bytes", tok[3], 1, kMaxSizeBytes);
-    if (tok[4] == "ptr") {
-      ev.pointerful = true;
-    } else if (tok[4] != "noscan") {
-      fail("alloc: last field must be 'ptr' or 'noscan', got " + quoted(tok[4]));
-    }
-    switch (ids_.assign(label, ev.object_id)) {
-      case IdRenumberer::Status::kOk: break;
-      case IdRenumberer::Status::kAlreadyLive:
-        fail("alloc: object " + std::to_string(label) + " is already live (allocated and not freed)");
-      case IdRenumberer::Status::kTooManyLive:
-        fail("alloc: more than " + std::to_string(kMaxObjectIds) + " objects live at once");
-      case IdRenumberer::Status::kNotLive: break;
-    }
+    ev.pointerful = scan_word(tok[4]);
+    make_live(label);
   } else if (name == "free") {
     arity(2, 2);
     uint64_t label = parse_field(name, "obj", tok[1], 0, UINT64_MAX);
     ev.kind = EventKind::kFree;
-    if (ids_.release(label, ev.object_id) != IdRenumberer::Status::kOk)
-      fail("free: object " + std::to_string(label) + " is not live (never allocated, or already freed)");
+    release(label);
+  } else if (name == "pool_put") {
+    arity(4, 4);
+    ev.kind = EventKind::kPoolPut;
+    ev.goroutine = static_cast<uint32_t>(parse_field(name, "g", tok[1], 0, kMaxGoroutine));
+    ev.pool = static_cast<uint32_t>(parse_field(name, "pool", tok[2], 0, kMaxPool));
+    release(parse_field(name, "obj", tok[3], 0, UINT64_MAX));
+  } else if (name == "pool_get") {
+    arity(6, 6);
+    ev.kind = EventKind::kPoolGet;
+    ev.goroutine = static_cast<uint32_t>(parse_field(name, "g", tok[1], 0, kMaxGoroutine));
+    ev.pool = static_cast<uint32_t>(parse_field(name, "pool", tok[2], 0, kMaxPool));
+    uint64_t label = parse_field(name, "obj", tok[3], 0, UINT64_MAX);
+    ev.size_bytes = parse_field(name, "size_bytes", tok[4], 1, kMaxSizeBytes);
+    ev.pointerful = scan_word(tok[5]);
+    make_live(label);
   } else if (name == "write") {
     arity(2, 3);
     ev.kind = EventKind::kPtrWrite;
@@ -202,7 +231,8 @@ bool TextTraceReader::parse_line(const char* begin, const char* end, TraceEvent&
     ev.kind = EventKind::kGlobals;
     ev.value = parse_field(name, "bytes", tok[1], 0, kMaxMemoryBytes);
   } else {
-    fail("unknown event " + quoted(name) + "; allowed: alloc, free, work, write, go, exit, stack, globals");
+    fail("unknown event " + quoted(name) +
+         "; allowed: alloc, free, work, write, go, exit, stack, globals, pool_put, pool_get");
   }
   return true;
 }
@@ -229,8 +259,8 @@ TextTraceWriter::TextTraceWriter(const std::string& path) : out_(path) {
 }
 
 void TextTraceWriter::write(const TraceEvent& ev) {
-  // Longest line: "alloc " + 3 numbers of <= 20 digits + " noscan\n".
-  char* p = out_.reserve(96);
+  // Longest line: "pool_get " + 4 numbers of <= 20 digits and 3 spaces + " noscan\n" = 100 bytes.
+  char* p = out_.reserve(128);
   switch (ev.kind) {
     case EventKind::kAlloc:
       p = put_word(p, "alloc ");
@@ -280,6 +310,25 @@ void TextTraceWriter::write(const TraceEvent& ev) {
     case EventKind::kGlobals:
       p = put_word(p, "globals ");
       p = put_u64(p, ev.value);
+      break;
+    case EventKind::kPoolPut:
+      p = put_word(p, "pool_put ");
+      p = put_u64(p, ev.goroutine);
+      *p++ = ' ';
+      p = put_u64(p, ev.pool);
+      *p++ = ' ';
+      p = put_u64(p, ev.object_id);
+      break;
+    case EventKind::kPoolGet:
+      p = put_word(p, "pool_get ");
+      p = put_u64(p, ev.goroutine);
+      *p++ = ' ';
+      p = put_u64(p, ev.pool);
+      *p++ = ' ';
+      p = put_u64(p, ev.object_id);
+      *p++ = ' ';
+      p = put_u64(p, ev.size_bytes);
+      p = put_word(p, ev.pointerful ? " ptr" : " noscan");
       break;
   }
   *p++ = '\n';

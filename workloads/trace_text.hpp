@@ -16,7 +16,8 @@ namespace gcsim::workload {
 
 /// Reads a version-1 text trace line by line through a 1 MiB buffer, parsing with std::from_chars
 /// and no per-line allocation. Object labels are renumbered to dense ids (IdRenumberer), so memory
-/// is bounded by the peak number of live objects. Errors throw TraceError("path:line", ...).
+/// is bounded by the peak number of live objects. pool_get assigns a label like alloc, pool_put
+/// releases one like free (TRACE_FORMAT.md §1.1). Errors throw TraceError("path:line", ...).
 class TextTraceReader final : public EventSource {
  public:
   /// Opens `path` and checks the `gcsim-trace 1` header (throws TraceError if absent/unsupported).

@@ -6,6 +6,7 @@
 
 #include "sim/config/config_error.hpp"
 #include "workloads/generators/drop_generator.hpp"
+#include "workloads/generators/goroutines_generator.hpp"
 #include "workloads/generators/growing_generator.hpp"
 #include "workloads/generators/mixed_generator.hpp"
 #include "workloads/generators/ring_generator.hpp"
@@ -46,6 +47,11 @@ const std::vector<KindEntry>& generator_kinds() {
          return std::make_unique<DropGenerator>(DropParams::parse(p, path));
        },
        [](const Json& p, const std::string& path) { return DropParams::parse(p, path).to_json(); }},
+      {"goroutines", "many goroutines serving requests at a deep stack, buffers allocated or from a sync.Pool",
+       [](const Json& p, const std::string& path, uint64_t) -> std::unique_ptr<EventSource> {
+         return std::make_unique<GoroutinesGenerator>(GoroutinesParams::parse(p, path));
+       },
+       [](const Json& p, const std::string& path) { return GoroutinesParams::parse(p, path).to_json(); }},
   };
   return kinds;
 }

@@ -26,9 +26,10 @@ struct WorkloadSpec {
 WorkloadSpec parse_workload_spec(const Json& workload, const std::string& json_path);
 
 /// kind "trace": params {"path": "..."} (relative paths resolved against base_dir; a missing file is
-/// a ConfigError at "<json_path>.params.path"); kinds "ring", "growing", "mixed", "drop": generator
-/// params (see workloads/generators/). Unknown kinds throw ConfigError listing the known kinds.
-/// `seed` is the run's root seed (generators derive their own named rng streams from it).
+/// a ConfigError at "<json_path>.params.path"); kinds "ring", "growing", "mixed", "drop",
+/// "goroutines": generator params (see workloads/generators/). Unknown kinds throw ConfigError
+/// listing the known kinds. `seed` is the run's root seed (generators derive their own named rng
+/// streams from it).
 std::unique_ptr<EventSource> make_workload(const Json& workload, const std::string& json_path, uint64_t seed,
                                            const std::string& base_dir);
 

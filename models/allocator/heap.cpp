@@ -50,7 +50,7 @@ void Heap::flush_scan_alloc() {
 }
 
 uint32_t Heap::new_span(uint8_t spanclass, uint32_t npages, uint32_t nelems, uint32_t elem_bytes) {
-  pages_.alloc(npages);
+  last_scav_pages_ += pages_.alloc(npages);
   uint32_t s;
   if (!free_span_ids_.empty()) {
     s = free_span_ids_.back();
@@ -207,9 +207,11 @@ uint32_t Heap::alloc_slot(int p, uint8_t spanclass, AllocOutcome& out) {
   uint32_t s = cache_[static_cast<size_t>(p) * kNumSpanClasses + spanclass];
   if (s == kNoIndex || spans_[s].alloc_count == spans_[s].nelems) {
     uint32_t swept = 0;
+    last_scav_pages_ = 0;
     s = refill(p, spanclass, swept);
     out.slow_path = true;
     out.spans_swept += swept;
+    out.scav_bytes = last_scav_pages_ * kPageBytes;
   }
   Span& sp = spans_[s];
   ++sp.alloc_count;
@@ -304,7 +306,9 @@ AllocOutcome Heap::alloc(uint32_t id, uint64_t size_bytes, bool pointerful, int 
       freed_pages = before > now_inuse ? before - now_inuse : 0;
     }
   }
+  last_scav_pages_ = 0;
   uint32_t s = new_span(make_span_class(0, !pointerful), static_cast<uint32_t>(npages), 1, static_cast<uint32_t>(bytes));
+  out.scav_bytes = last_scav_pages_ * kPageBytes;
   spans_[s].alloc_count = 1;
   heap_alloc_bytes_ += bytes;
   total_alloc_bytes_ += bytes;
@@ -334,18 +338,35 @@ void Heap::tiny_block_unreferenced(uint32_t b) {
 
 uint64_t Heap::free(uint32_t id) {
   if (!is_live(id)) throw std::logic_error("free of dead object id " + std::to_string(id));
-  uint8_t flags = obj_flags_[id];
-  uint64_t size = obj_bytes_[id];
-  live_object_bytes_ -= size;
-  if (flags & kPointerful) live_scan_bytes_ -= size;
+  DetachedObject obj = detach(id);
+  free_detached(obj);
+  return obj.bytes;
+}
+
+DetachedObject Heap::detach(uint32_t id) {
+  if (!is_live(id)) throw std::logic_error("detach of dead object id " + std::to_string(id));
+  DetachedObject obj{obj_home_[id], obj_bytes_[id], obj_flags_[id]};
   obj_flags_[id] = 0;
-  if (flags & kTiny) {
-    uint32_t b = obj_home_[id];
+  return obj;
+}
+
+void Heap::attach(uint32_t id, const DetachedObject& obj) {
+  ensure_object(id);
+  if (obj_flags_[id] & kAlive) throw std::logic_error("attach to live object id " + std::to_string(id));
+  obj_home_[id] = obj.home;
+  obj_bytes_[id] = obj.bytes;
+  obj_flags_[id] = obj.flags;
+}
+
+void Heap::free_detached(const DetachedObject& obj) {
+  live_object_bytes_ -= obj.bytes;
+  if (obj.flags & kPointerful) live_scan_bytes_ -= obj.bytes;
+  if (obj.flags & kTiny) {
+    uint32_t b = obj.home;
     if (--tiny_live_[b] == 0 && !tiny_current_[b]) tiny_block_unreferenced(b);
   } else {
-    slot_died(obj_home_[id]);
+    slot_died(obj.home);
   }
-  return size;
 }
 
 MarkStartSnapshot Heap::on_mark_start() {
@@ -401,6 +422,7 @@ HeapFigures Heap::figures() const {
   f.heap_alloc_bytes = heap_alloc_bytes_;
   f.heap_inuse_bytes = pages_.inuse_bytes();
   f.heap_free_bytes = pages_.free_bytes();
+  f.heap_released_bytes = pages_.released_bytes();
   f.heap_sys_bytes = pages_.mapped_bytes();
   f.heap_live_bytes = heap_live_bytes_;
   f.heap_scan_bytes = heap_scan_bytes_;

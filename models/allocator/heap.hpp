@@ -18,6 +18,14 @@ struct AllocOutcome {
   bool slow_path = false;        ///< a span refill or large allocation happened (Go's shouldhelpgc)
   uint32_t spans_swept = 0;      ///< spans this allocation had to sweep (proportional + lazy sweeping)
   uint64_t slot_bytes = 0;       ///< bytes of the slot this object occupies (0 inside an existing tiny block)
+  uint64_t scav_bytes = 0;       ///< released memory made ready again for new spans (allocSpan's scav)
+};
+
+/// A live object with no trace id (held by a sync.Pool): still reachable, still in its slot.
+struct DetachedObject {
+  uint32_t home = 0;
+  uint64_t bytes = 0;
+  uint8_t flags = 0;
 };
 
 /// Figures of the heap at one instant, named after MemStats / gcControllerState fields.
@@ -26,7 +34,8 @@ struct HeapFigures {
   uint64_t live_slot_bytes = 0;     ///< size-class bytes of reachable slots (tiny blocks, large spans whole)
   uint64_t heap_alloc_bytes = 0;    ///< slots allocated and not yet freed by sweeping (MemStats.HeapAlloc)
   uint64_t heap_inuse_bytes = 0;    ///< bytes in in-use spans (MemStats.HeapInuse)
-  uint64_t heap_free_bytes = 0;     ///< mapped pages in no span (heapFree)
+  uint64_t heap_free_bytes = 0;     ///< free pages still backed by memory (heapFree)
+  uint64_t heap_released_bytes = 0; ///< free pages returned to the OS (MemStats.HeapReleased)
   uint64_t heap_sys_bytes = 0;      ///< mapped heap (MemStats.HeapSys)
   uint64_t heap_live_bytes = 0;     ///< the pacer's heapLive (span-granular, see Heap)
   uint64_t heap_scan_bytes = 0;     ///< the pacer's heapScan
@@ -69,6 +78,12 @@ class Heap {
   /// The object becomes unreachable. Returns its requested size.
   uint64_t free(uint32_t id);
   bool is_live(uint32_t id) const { return id < obj_flags_.size() && (obj_flags_[id] & kAlive); }
+  /// The object stays reachable but gives up its id (sync.Pool Put): the id may be reused.
+  DetachedObject detach(uint32_t id);
+  /// A detached object takes id `id` (sync.Pool Get hit).
+  void attach(uint32_t id, const DetachedObject& obj);
+  /// A detached object becomes unreachable (dropped from a pool's victim cache).
+  void free_detached(const DetachedObject& obj);
 
   // --- collector hooks -------------------------------------------------------------------
   /// Sweep-termination: the caller must have finished sweeping (finish_sweep()).
@@ -89,6 +104,14 @@ class Heap {
   uint64_t unswept_spans() const { return unswept_remaining_; }
 
   HeapFigures figures() const;
+  /// Returns up to `pages` free pages to the OS (the scavenger); returns how many.
+  uint64_t scavenge_pages(uint64_t pages) { return pages_.scavenge(pages); }
+  uint64_t heap_inuse_bytes() const { return pages_.inuse_bytes(); }
+  uint64_t heap_retained_bytes() const { return pages_.retained_bytes(); }
+  uint64_t heap_free_bytes() const { return pages_.free_bytes(); }
+  uint64_t heap_sys_bytes() const { return pages_.mapped_bytes(); }
+  uint64_t heap_released_bytes() const { return pages_.released_bytes(); }
+  uint64_t heap_alloc_bytes() const { return heap_alloc_bytes_; }
   uint64_t heap_live_bytes() const { return heap_live_bytes_; }
   uint64_t heap_scan_bytes() const { return heap_scan_bytes_; }
   uint64_t live_object_bytes() const { return live_object_bytes_; }
@@ -114,6 +137,7 @@ class Heap {
   };
 
   uint32_t new_span(uint8_t spanclass, uint32_t npages, uint32_t nelems, uint32_t elem_bytes);
+  uint64_t last_scav_pages_ = 0;  // released pages reused by the last new_span
   void release_span(uint32_t s);
   uint32_t acquire_span(uint8_t spanclass, uint32_t& swept);  // mcentral.cacheSpan
   uint32_t refill(int p, uint8_t spanclass, uint32_t& swept);  // mcache.refill

@@ -49,6 +49,7 @@ TriggerGoal Go119Pacer::goal_and_min_trigger(const HeapSnapshot& heap) const {
   if (limit_goal < r.goal_bytes) {
     r.goal_bytes = limit_goal;
     r.trigger_bytes = 0;
+    r.memory_limited = true;
     return r;
   }
   if (sweep_dist_min_trigger_ > r.goal_bytes) r.goal_bytes = sweep_dist_min_trigger_;
@@ -59,7 +60,8 @@ TriggerGoal Go119Pacer::goal_and_min_trigger(const HeapSnapshot& heap) const {
 
 TriggerGoal Go119Pacer::trigger(const HeapSnapshot& heap) const {
   TriggerGoal g = goal_and_min_trigger(heap);
-  return TriggerGoal{bounded_trigger_bytes(g.goal_bytes, g.trigger_bytes, heap_marked_, runway_), g.goal_bytes};
+  return TriggerGoal{bounded_trigger_bytes(g.goal_bytes, g.trigger_bytes, heap_marked_, runway_), g.goal_bytes,
+                     g.memory_limited};
 }
 
 // startCycle (mgcpacer.go@1.19): Tr is the precomputed trigger (not heapLive; see #53738).
@@ -110,7 +112,9 @@ AssistRatio Go119Pacer::revise(const MarkProgress& in) const {
 // endCycle (mgcpacer.go@1.19): measure cons/mark and feed it to the PI controller.
 CycleEndReport Go119Pacer::end_cycle(const CycleEndInputs& in) {
   CycleEndReport r;
-  r.heap_goal_bytes = goal_and_min_trigger(in.heap).goal_bytes;
+  TriggerGoal g = goal_and_min_trigger(in.heap);
+  r.heap_goal_bytes = g.goal_bytes;
+  r.goal_from_limit = g.memory_limited;
   sim::DurationNs duration = in.now - mark_start_ns_;
   double utilization = kBackgroundUtilization;
   double idle_utilization = 0;

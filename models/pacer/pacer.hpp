@@ -35,6 +35,7 @@ struct CommitInputs {
 struct TriggerGoal {
   uint64_t trigger_bytes = 0;
   uint64_t goal_bytes = 0;
+  bool memory_limited = false;  ///< the goal comes from GOMEMLIMIT, not GOGC
 };
 
 struct CycleStartInputs {
@@ -79,6 +80,7 @@ struct CycleEndInputs {
 /// What the pacer learnt from the cycle, for statistics.
 struct CycleEndReport {
   uint64_t heap_goal_bytes = 0;     ///< heapGoal() at the end of mark (gctrace "goal", lastHeapGoal)
+  bool goal_from_limit = false;     ///< that goal came from the memory limit
   double cons_mark = 0;             ///< the smoothed estimate used for the next cycle
   double measured_cons_mark = 0;    ///< this cycle's raw measurement (0 if skipped)
   double utilization = 0;           ///< 0.25 + assist utilization, as endCycle computes it

@@ -23,14 +23,26 @@ GoProcess::GoProcess(const ProcessSettings& settings, workload::EventSource& sou
       source_(source),
       pacer_(pacer),
       heap_(alloc::SizeClassTable::get(), settings.runtime.gomaxprocs),
+      pools_(settings.runtime.gomaxprocs),
+      limiter_(settings.runtime.gomaxprocs),
       buf_(kBatch) {}
+
+// mappedReady: Sys minus released heap memory (what GOMEMLIMIT is compared against; ≈ RSS).
+uint64_t GoProcess::mapped_ready_bytes() const {
+  uint64_t heap_sys = heap_.heap_sys_bytes();
+  return heap_sys - heap_.heap_released_bytes() + stacks_.inuse_bytes() + s_.memory.overhead_bytes(heap_sys);
+}
+
+uint64_t GoProcess::sys_bytes() const {
+  uint64_t heap_sys = heap_.heap_sys_bytes();
+  return heap_sys + stacks_.inuse_bytes() + s_.memory.overhead_bytes(heap_sys);
+}
 
 pacer::HeapSnapshot GoProcess::snapshot() const {
   alloc::HeapFigures f = heap_.figures();
   pacer::HeapSnapshot h;
   h.heap_live_bytes = f.heap_live_bytes;
-  // mappedReady: heap (in-use + free, nothing released yet) plus stacks.
-  h.mapped_ready_bytes = f.heap_sys_bytes + stacks_.inuse_bytes();
+  h.mapped_ready_bytes = mapped_ready_bytes();
   h.heap_free_bytes = f.heap_free_bytes;
   h.heap_alloc_bytes = f.heap_alloc_bytes;
   return h;
@@ -100,7 +112,15 @@ void GoProcess::end_fractional_burst() {
   update_capacity();
 }
 
+double GoProcess::idle_integral_now() const {
+  double idle_ps = s_.runtime.gomaxprocs - util_mutator_ps_ - util_gc_ps_;
+  return idle_integral_ns_ + idle_ps * static_cast<double>(now_ - util_last_t_);
+}
+
 void GoProcess::note_utilization(double mutator_ps, double gc_ps, double idle_gc_ps) {
+  idle_integral_ns_ = idle_integral_now();
+  util_last_t_ = now_;
+  util_mutator_ps_ = mutator_ps;
   util_gc_ps_ = gc_ps;
   util_idle_ps_ = idle_gc_ps;
   auto& u = rec_.utilization;
@@ -108,6 +128,96 @@ void GoProcess::note_utilization(double mutator_ps, double gc_ps, double idle_gc
     return;
   if (!u.empty() && u.back().t_ns == now_) u.pop_back();
   u.push_back(stats::UtilizationStep{now_, mutator_ps, gc_ps, idle_gc_ps});
+}
+
+// gcCPULimiter.update (mgclimit.go): the window since the last update.
+void GoProcess::limiter_update() {
+  if (!s_.runtime.cpu_limiter) return;
+  double idle = idle_integral_now();
+  limiter_.update(now_, static_cast<int64_t>(assist_total_ns_ - limiter_assist_seen_ns_),
+                  static_cast<int64_t>(idle - limiter_idle_seen_ns_));
+  limiter_assist_seen_ns_ = assist_total_ns_;
+  limiter_idle_seen_ns_ = idle;
+  limiter_on_in_cycle_ |= limiter_.limiting();
+}
+
+// The loop's periodic duties: limiter updates every 10 ms during GC (gcCPULimiterUpdatePeriod)
+// and the background scavenger.
+sim::SimTimeNs GoProcess::next_housekeeping() const {
+  constexpr sim::DurationNs kLimiterPeriodNs = 10'000'000;
+  sim::SimTimeNs t = sim::kTimeNever;
+  if (s_.runtime.cpu_limiter && phase_ == Phase::kMark) t = limiter_.last_update() + kLimiterPeriodNs;
+  if (scav_gc_percent_goal_ != UINT64_MAX || scav_memory_limit_goal_ != UINT64_MAX)
+    t = std::min(t, scav_last_ns_ + kLimiterPeriodNs);
+  return t;
+}
+
+void GoProcess::housekeeping() {
+  if (phase_ == Phase::kMark) limiter_update();
+  background_scavenge();
+}
+
+// gcPaceScavenger (mgcscavenge.go@1.19), at the end of each cycle.
+void GoProcess::pace_scavenger(uint64_t heap_goal, uint64_t last_heap_goal, uint64_t heap_inuse_at_mark_term) {
+  const uint64_t limit = s_.runtime.memory_limit_bytes;
+  scav_memory_limit_goal_ = UINT64_MAX;
+  if (limit != kNoMemoryLimit) {
+    // Go 1.19–1.21 compute L·(100-5) instead of L·0.95 (fixed in 1.22): the goal is never reached.
+    double goal = static_cast<double>(limit) * (100.0 - 5.0);
+    if (goal < static_cast<double>(mapped_ready_bytes())) scav_memory_limit_goal_ = static_cast<uint64_t>(goal);
+  }
+  scav_gc_percent_goal_ = UINT64_MAX;
+  if (last_heap_goal == 0 || heap_goal == pacer::kNoGoal) return;
+  double ratio = static_cast<double>(heap_goal) / static_cast<double>(last_heap_goal);
+  auto goal = static_cast<uint64_t>(static_cast<double>(heap_inuse_at_mark_term) * ratio);
+  goal += goal / 10;                   // retainExtraPercent = 10
+  goal = (goal + 4095) & ~uint64_t{4095};  // physPageSize
+  uint64_t retained = heap_.heap_retained_bytes();
+  if (retained > goal && retained - goal >= 4096) scav_gc_percent_goal_ = goal;
+}
+
+// bgscavenge (mgcscavenge.go): about 1 % of GOMAXPROCS' CPU while over a goal.
+void GoProcess::background_scavenge() {
+  double dt = static_cast<double>(now_ - scav_last_ns_);
+  scav_last_ns_ = now_;
+  uint64_t retained = heap_.heap_retained_bytes();
+  uint64_t excess = 0;
+  if (scav_gc_percent_goal_ != UINT64_MAX && retained > scav_gc_percent_goal_) excess = retained - scav_gc_percent_goal_;
+  uint64_t ready = mapped_ready_bytes();
+  if (scav_memory_limit_goal_ != UINT64_MAX && ready > scav_memory_limit_goal_)
+    excess = std::max(excess, ready - scav_memory_limit_goal_);
+  if (excess == 0) {
+    scav_budget_ns_ = 0;
+    return;
+  }
+  scav_budget_ns_ += dt * 0.01 * s_.runtime.gomaxprocs;
+  double per_page = std::max(1.0, s_.memory.scavenge_ns_per_page);
+  auto pages = static_cast<uint64_t>(scav_budget_ns_ / per_page);
+  pages = std::min(pages, (excess + alloc::kPageBytes - 1) / alloc::kPageBytes);
+  uint64_t done = heap_.scavenge_pages(pages);
+  released_bytes_total_ += done * alloc::kPageBytes;
+  scav_budget_ns_ -= static_cast<double>(done) * per_page;
+  if (done < pages) scav_budget_ns_ = 0;
+}
+
+// Allocation-time scavenging (mheap.allocSpan@1.19): over the memory limit (unless the CPU limiter
+// is on) or past the GOGC retained goal, the allocating goroutine returns memory itself. Returns
+// the CPU it spends (counted as assist time by the limiter).
+double GoProcess::allocation_scavenge(uint64_t scav_bytes) {
+  uint64_t todo = 0;
+  const uint64_t limit = s_.runtime.memory_limit_bytes;
+  uint64_t ready = mapped_ready_bytes();
+  if (limit != kNoMemoryLimit && !limiter_.limiting() && ready > limit) todo = ready - limit;
+  if (scav_gc_percent_goal_ != UINT64_MAX && scav_bytes > 0) {
+    uint64_t retained = heap_.heap_retained_bytes();
+    if (retained > scav_gc_percent_goal_) todo = std::max(todo, std::min(scav_bytes, retained - scav_gc_percent_goal_));
+  }
+  if (todo == 0) return 0;
+  uint64_t done = heap_.scavenge_pages((todo + alloc::kPageBytes - 1) / alloc::kPageBytes);
+  released_bytes_total_ += done * alloc::kPageBytes;
+  double cpu = static_cast<double>(done) * s_.memory.scavenge_ns_per_page;
+  assist_total_ns_ += cpu;
+  return cpu;
 }
 
 // Hot path: one multiply per event; whole nanoseconds move to the clock, the fraction carries.
@@ -181,6 +291,8 @@ GoProcess::Stop GoProcess::run_mutator(sim::SimTimeNs limit) {
   const int procs = s_.runtime.gomaxprocs;
   const bool bursts = marking && plan_.fractional_goal > 0;
   if (bursts) limit = std::min(limit, next_preempt_ns_);
+  const sim::SimTimeNs housekeeping_at = next_housekeeping();
+  limit = std::min(limit, housekeeping_at);
   sim::SimTimeNs stop_at = marking ? std::min(limit, mark_.completion_time()) : limit;
   while (now_ < stop_at) {
     if (buf_pos_ == buf_len_) {
@@ -204,8 +316,10 @@ GoProcess::Stop GoProcess::run_mutator(sim::SimTimeNs limit) {
           cpu += c.mark_alloc_ns;
           // mallocgc charges the goroutine before allocating (gcAssistBytes -= size).
           assist_bytes_[g] -= static_cast<int64_t>(ev.size_bytes);
-          if (assist_bytes_[g] < 0) {
+          // gcAssistAlloc returns at once while the CPU limiter is on (mgcmark.go@1.19).
+          if (assist_bytes_[g] < 0 && !limiter_.limiting()) {
             assist_cpu = assist(g);
+            assist_total_ns_ += assist_cpu;
             if (assist_bytes_[g] < 0 && mark_.done()) {
               // gcParkAssist: no work left to pay the debt with; the goroutine waits for the end of
               // the cycle and allocates afterwards (its debt is dropped at the next cycle's start).
@@ -223,12 +337,17 @@ GoProcess::Stop GoProcess::run_mutator(sim::SimTimeNs limit) {
               advance_cpu(assist_cpu);
               cpu -= assist_cpu;
               note_utilization(m, util_gc_ps_ - m, util_idle_ps_);
+              limiter_update();
             }
           }
         }
         requested_bytes_ += ev.size_bytes;
         alloc::AllocOutcome out = heap_.alloc(ev.object_id, ev.size_bytes, ev.pointerful, static_cast<int>(g % static_cast<uint32_t>(procs)), marking);
-        if (out.slow_path) cpu += ev.size_bytes > alloc::kMaxSmallSizeBytes ? c.large_alloc_ns : c.span_refill_ns;
+        if (out.slow_path) {
+          cpu += ev.size_bytes > alloc::kMaxSmallSizeBytes ? c.large_alloc_ns : c.span_refill_ns;
+          if (s_.runtime.memory_limit_bytes != kNoMemoryLimit || scav_gc_percent_goal_ != UINT64_MAX)
+            cpu += allocation_scavenge(out.scav_bytes);
+        }
         if (out.spans_swept) {
           cpu += out.spans_swept * c.sweep_ns_per_span;
           rec_.totals.sweep_cpu_ns += out.spans_swept * c.sweep_ns_per_span;
@@ -300,10 +419,34 @@ GoProcess::Stop GoProcess::run_mutator(sim::SimTimeNs limit) {
       case workload::EventKind::kGlobals:
         globals_bytes_ = ev.value;
         break;
+      case workload::EventKind::kPoolPut: {
+        goroutine_seen(ev.goroutine);
+        pools_.put(ev.pool, static_cast<int>(ev.goroutine % static_cast<uint32_t>(procs)), heap_.detach(ev.object_id));
+        rec_.totals.mutator_cpu_ns += c.pool_put_ns;
+        advance_cpu(c.pool_put_ns);
+        break;
+      }
+      case workload::EventKind::kPoolGet: {
+        goroutine_seen(ev.goroutine);
+        auto hit = pools_.get(ev.pool, static_cast<int>(ev.goroutine % static_cast<uint32_t>(procs)));
+        if (hit) {
+          heap_.attach(ev.object_id, *hit);
+          rec_.totals.mutator_cpu_ns += c.pool_get_ns;
+          advance_cpu(c.pool_get_ns);
+          break;
+        }
+        // A miss: New() allocates; handled exactly like an allocation event.
+        workload::TraceEvent a = ev;
+        a.kind = workload::EventKind::kAlloc;
+        buf_[--buf_pos_] = a;
+        --events_;
+        break;
+      }
     }
   }
   if (marking && now_ >= mark_.completion_time()) return Stop::kMarkDone;
   if (bursts && now_ >= next_preempt_ns_) return Stop::kPreempt;
+  if (now_ >= housekeeping_at) return Stop::kHousekeeping;
   return Stop::kLimit;
 }
 
@@ -315,7 +458,17 @@ void GoProcess::start_cycle() {
     rec_.totals.sweep_cpu_ns += cpu;
     advance_cpu(cpu);
   }
+  if (s_.runtime.cpu_limiter) {
+    double idle = idle_integral_now();
+    limiter_.start_transition(now_, true, static_cast<int64_t>(assist_total_ns_ - limiter_assist_seen_ns_),
+                              static_cast<int64_t>(idle - limiter_idle_seen_ns_));
+    limiter_assist_seen_ns_ = assist_total_ns_;
+    limiter_idle_seen_ns_ = idle;
+  }
+  // clearpools (mgc.go): sync.Pool victims are dropped before marking starts.
+  for (const alloc::DetachedObject& o : pools_.on_gc_start()) heap_.free_detached(o);
   cur_ = stats::CycleRecord{};
+  limiter_on_in_cycle_ = limiter_.limiting();
   cur_.cycle = static_cast<uint32_t>(rec_.cycles.size() + 1);
   cur_.start_ns = now_;
   cur_.heap_live_at_trigger_bytes = heap_.heap_live_bytes();
@@ -355,6 +508,7 @@ void GoProcess::start_cycle() {
 }
 
 void GoProcess::begin_mark() {
+  if (s_.runtime.cpu_limiter) limiter_.finish_transition(now_);
   phase_ = Phase::kMark;
   cur_.mark_start_ns = now_;
   gc::MarkWork w = mark_.work();
@@ -371,6 +525,10 @@ void GoProcess::finish_mark() {
   if (fractional_burst_) {
     queue_.cancel(burst_event_);
     fractional_burst_ = false;
+  }
+  if (s_.runtime.cpu_limiter) {
+    limiter_update();
+    limiter_.start_transition(now_, false, 0, 0);
   }
   phase_ = Phase::kMarkTerm;
   cur_.mark_term_ns = now_;
@@ -390,6 +548,8 @@ void GoProcess::finish_mark() {
 
   cur_.heap_peak_bytes = heap_.heap_live_bytes();
   cur_.heap_goal_bytes = rep.heap_goal_bytes;
+  cur_.goal_from_limit = rep.goal_from_limit;
+  const uint64_t heap_inuse_at_mark_term = heap_.heap_inuse_bytes();
   cur_.cons_mark = rep.cons_mark;
   cur_.measured_cons_mark = rep.measured_cons_mark;
   cur_.utilization = rep.utilization;
@@ -420,6 +580,7 @@ void GoProcess::finish_mark() {
   cur_.next_trigger_bytes = tg.trigger_bytes;
   cur_.next_goal_bytes = tg.goal_bytes;
   heap_.pace_sweeper(tg.trigger_bytes);
+  pace_scavenger(tg.goal_bytes, rep.heap_goal_bytes, heap_inuse_at_mark_term);
 
   auto stw = static_cast<sim::DurationNs>(s_.cost.stw_mark_term_ns +
                                           s_.cost.stw_mark_term_ns_per_p * s_.runtime.gomaxprocs);
@@ -435,6 +596,12 @@ double GoProcess::gc_cpu_fraction() const {
 
 void GoProcess::end_cycle() {
   cur_.end_ns = now_;
+  if (s_.runtime.cpu_limiter) limiter_.finish_transition(now_);
+  cur_.limiter_fill_ns = limiter_.fill_ns();
+  cur_.limiter_enabled = limiter_on_in_cycle_ || limiter_.limiting();
+  cur_.released_bytes = released_bytes_total_ - released_at_cycle_end_;
+  released_at_cycle_end_ = released_bytes_total_;
+  cur_.mapped_ready_bytes = mapped_ready_bytes();
   // gcMarkTermination CPU accounting (mgc.go@1.19): STW CPU = stwprocs × wall.
   const double stwprocs = s_.runtime.stw_procs();
   gc_cpu_total_ns_ += stwprocs * static_cast<double>(cur_.stw_sweep_term_ns() + cur_.stw_mark_term_ns()) +
@@ -458,6 +625,7 @@ void GoProcess::note_peaks() {
   t.peak_heap_inuse_bytes = std::max(t.peak_heap_inuse_bytes, f.heap_inuse_bytes);
   t.peak_heap_sys_bytes = std::max(t.peak_heap_sys_bytes, f.heap_sys_bytes);
   t.peak_live_object_bytes = std::max(t.peak_live_object_bytes, f.live_object_bytes);
+  t.peak_mapped_ready_bytes = std::max(t.peak_mapped_ready_bytes, mapped_ready_bytes());
 }
 
 void GoProcess::sample() {
@@ -473,6 +641,11 @@ void GoProcess::sample() {
   smp.heap_sys_bytes = f.heap_sys_bytes;
   smp.live_object_bytes = f.live_object_bytes;
   smp.stack_inuse_bytes = stacks_.inuse_bytes();
+  smp.mapped_ready_bytes = mapped_ready_bytes();
+  smp.sys_bytes = sys_bytes();
+  smp.heap_released_bytes = f.heap_released_bytes;
+  smp.limiter_fill_ns = limiter_.fill_ns();
+  smp.limiter_enabled = limiter_.limiting() ? 1 : 0;
   smp.rounding_waste_bytes = f.rounding_waste_bytes;
   smp.span_tail_waste_bytes = f.span_tail_waste_bytes;
   smp.empty_slot_bytes = f.empty_slot_bytes;
@@ -517,6 +690,10 @@ stats::RunRecord GoProcess::run(const ProgressFn& progress) {
         preempt();
         continue;
       }
+      if (stop == Stop::kHousekeeping) {
+        housekeeping();
+        continue;
+      }
       if (stop == Stop::kEnd) {
         trace_done_ = true;
         break;
@@ -551,6 +728,15 @@ stats::RunRecord GoProcess::run(const ProgressFn& progress) {
   t.gc_cpu_ns = gc_cpu_total_ns_;
   t.gomaxprocs = s_.runtime.gomaxprocs;
   t.gc_in_progress_at_end = phase_ != Phase::kOff;
+  t.limiter_enable_count = limiter_.enable_count();
+  t.limiter_overflow_ns = limiter_.overflow_ns();
+  t.released_bytes = released_bytes_total_;
+  t.final_mapped_ready_bytes = mapped_ready_bytes();
+  t.memory_limit_bytes = s_.runtime.memory_limit_bytes;
+  t.pool_gets = pools_.gets();
+  t.pool_hits = pools_.hits();
+  t.pool_puts = pools_.puts();
+  t.pool_dropped = pools_.dropped();
   if (t.gc_in_progress_at_end) {
     // Pauses of an unfinished cycle are not reported, as Go reports pauses per completed cycle.
     rec_.pauses_ns.resize(rec_.cycles.size() * 2);

@@ -8,7 +8,10 @@
 
 #include "models/allocator/heap.hpp"
 #include "models/cost_model.hpp"
+#include "models/gc/cpu_limiter.hpp"
 #include "models/gc/mark_phase.hpp"
+#include "models/memory_model.hpp"
+#include "models/pool/sync_pool.hpp"
 #include "models/pacer/pacer.hpp"
 #include "models/runtime_settings.hpp"
 #include "models/stacks/goroutine_stacks.hpp"
@@ -21,6 +24,7 @@ namespace gcsim {
 struct ProcessSettings {
   RuntimeSettings runtime;
   CostModel cost;
+  MemoryModel memory;
   sim::DurationNs sample_period_ns = 1'000'000;  ///< timeseries sampling period
   sim::SimTimeNs max_simulated_ns = 0;           ///< stop early at this simulated time (0 = run the whole trace)
   bool check_invariants = false;                 ///< run Heap::check_invariants() after every GC phase
@@ -46,13 +50,22 @@ class GoProcess {
 
  private:
   enum class Phase : uint8_t { kOff = 0, kSweepTerm = 1, kMark = 2, kMarkTerm = 3 };
-  enum class Stop : uint8_t { kLimit, kTrigger, kMarkDone, kPreempt, kEnd };
+  enum class Stop : uint8_t { kLimit, kTrigger, kMarkDone, kPreempt, kHousekeeping, kEnd };
 
   Stop run_mutator(sim::SimTimeNs limit);
   void start_cycle();
   void begin_mark();
   void finish_mark();
   void preempt();
+  void housekeeping();
+  void limiter_update();
+  double idle_integral_now() const;
+  uint64_t mapped_ready_bytes() const;
+  uint64_t sys_bytes() const;
+  void pace_scavenger(uint64_t heap_goal, uint64_t last_heap_goal, uint64_t heap_inuse_at_mark_term);
+  void background_scavenge();
+  double allocation_scavenge(uint64_t scav_bytes);
+  sim::SimTimeNs next_housekeeping() const;
   void end_fractional_burst();
   void end_cycle();
   void sample();
@@ -89,6 +102,22 @@ class GoProcess {
   bool fractional_burst_ = false;
   sim::EventId burst_event_ = 0;
   sim::SimTimeNs next_preempt_ns_ = 0;
+  pool::SyncPools pools_;
+  gc::CpuLimiter limiter_;
+  double assist_total_ns_ = 0;          // cumulative assist (+ scavenge assist) CPU, for the limiter
+  double limiter_assist_seen_ns_ = 0;
+  double idle_integral_ns_ = 0;         // cumulative idle P time (idle Ps + idle mark workers)
+  double limiter_idle_seen_ns_ = 0;
+  sim::SimTimeNs util_last_t_ = 0;
+  double util_mutator_ps_ = 0;
+  bool limiter_on_in_cycle_ = false;
+  // Scavenger (mgcscavenge.go).
+  uint64_t scav_gc_percent_goal_ = UINT64_MAX;
+  uint64_t scav_memory_limit_goal_ = UINT64_MAX;
+  double scav_budget_ns_ = 0;
+  sim::SimTimeNs scav_last_ns_ = 0;
+  uint64_t released_bytes_total_ = 0;
+  uint64_t released_at_cycle_end_ = 0;
   uint64_t wb_buffered_ = 0;        // pointer writes in the barrier buffer (flushed every 256)
   double util_gc_ps_ = 0;           // GC Ps of the current utilisation step (outside assists)
   double util_idle_ps_ = 0;

@@ -45,6 +45,11 @@ struct CycleRecord {
   uint64_t stack_growth_copies = 0;        ///< stack growths (copystack) since the previous cycle ended
   uint64_t stack_copied_bytes = 0;         ///< bytes copied by those growths
   uint64_t starting_stack_bytes = 0;       ///< new goroutines' stack size after this cycle (1.19 adaptive)
+  bool goal_from_limit = false;            ///< the goal was set by GOMEMLIMIT, not GOGC
+  bool limiter_enabled = false;            ///< the GC CPU limiter was on at some point of this cycle
+  uint64_t limiter_fill_ns = 0;            ///< limiter bucket fill at the end of the cycle
+  uint64_t released_bytes = 0;             ///< bytes scavenged since the previous cycle ended
+  uint64_t mapped_ready_bytes = 0;         ///< total memory as the limit sees it, at the end
   sim::DurationNs barrier_enabled_ns() const { return mark_term_ns - start_ns; }
 
   sim::DurationNs stw_sweep_term_ns() const { return mark_start_ns - start_ns; }
@@ -63,6 +68,11 @@ struct Sample {
   uint64_t heap_sys_bytes = 0;
   uint64_t live_object_bytes = 0;
   uint64_t stack_inuse_bytes = 0;
+  uint64_t mapped_ready_bytes = 0;   ///< Sys − HeapReleased: what GOMEMLIMIT is compared against (≈ RSS)
+  uint64_t sys_bytes = 0;            ///< MemStats.Sys
+  uint64_t heap_released_bytes = 0;
+  uint64_t limiter_fill_ns = 0;
+  uint32_t limiter_enabled = 0;
   uint64_t rounding_waste_bytes = 0;
   uint64_t span_tail_waste_bytes = 0;
   uint64_t empty_slot_bytes = 0;
@@ -88,6 +98,13 @@ struct RunTotals {
   uint64_t final_heap_alloc_bytes = 0;
   uint64_t final_live_object_bytes = 0;
   uint64_t final_live_slot_bytes = 0;
+  uint64_t peak_mapped_ready_bytes = 0;
+  uint64_t final_mapped_ready_bytes = 0;
+  uint64_t memory_limit_bytes = 0;
+  uint64_t released_bytes = 0;
+  uint64_t limiter_enable_count = 0;
+  uint64_t limiter_overflow_ns = 0;
+  uint64_t pool_gets = 0, pool_hits = 0, pool_puts = 0, pool_dropped = 0;
   uint64_t final_rounding_waste_bytes = 0;
   uint64_t final_span_tail_waste_bytes = 0;
   uint64_t final_empty_slot_bytes = 0;

@@ -74,7 +74,8 @@ void write_cycles_csv(std::ostream& os, const std::vector<CycleRecord>& cycles) 
         "background_cpu_ns,idle_cpu_ns,heap_scan_work_bytes,stack_scan_work_bytes,globals_scan_work_bytes,"
         "stacks_bytes,globals_bytes,cons_mark,measured_cons_mark,utilization,gc_cpu_fraction,next_trigger_bytes,"
         "next_goal_bytes,dedicated_workers,fractional_goal,gomaxprocs,barrier_enabled_ns,barrier_writes,barrier_shades,"
-        "barrier_flushes,stack_growth_copies,stack_copied_bytes,starting_stack_bytes\n";
+        "barrier_flushes,stack_growth_copies,stack_copied_bytes,starting_stack_bytes,goal_bound,limiter_enabled,"
+        "limiter_fill_ns,released_bytes,mapped_ready_bytes\n";
   for (const CycleRecord& c : cycles) {
     os << c.cycle << ',' << c.start_ns << ',' << c.mark_start_ns << ',' << c.mark_term_ns << ',' << c.end_ns << ','
        << c.heap_live_at_trigger_bytes << ',' << c.trigger_bytes << ',' << c.heap_peak_bytes << ','
@@ -87,7 +88,9 @@ void write_cycles_csv(std::ostream& os, const std::vector<CycleRecord>& cycles) 
        << ',' << c.next_goal_bytes << ',' << c.dedicated_workers << ',' << format_double(c.fractional_goal) << ','
        << c.gomaxprocs << ',' << c.barrier_enabled_ns() << ',' << c.barrier_writes << ',' << c.barrier_shades << ','
        << c.barrier_flushes << ',' << c.stack_growth_copies << ',' << c.stack_copied_bytes << ','
-       << c.starting_stack_bytes << '\n';
+       << c.starting_stack_bytes << ',' << (c.goal_from_limit ? "limit" : "gogc") << ','
+       << (c.limiter_enabled ? 1 : 0) << ',' << c.limiter_fill_ns << ',' << c.released_bytes << ','
+       << c.mapped_ready_bytes << '\n';
   }
 }
 
@@ -100,12 +103,14 @@ void write_utilization_csv(std::ostream& os, const std::vector<UtilizationStep>&
 
 void write_timeseries_csv(std::ostream& os, const std::vector<Sample>& samples) {
   os << "t_ns,heap_live_bytes,heap_goal_bytes,trigger_bytes,heap_alloc_bytes,heap_inuse_bytes,heap_sys_bytes,"
-        "live_object_bytes,stack_inuse_bytes,rounding_waste_bytes,span_tail_waste_bytes,empty_slot_bytes,"
+        "live_object_bytes,stack_inuse_bytes,mapped_ready_bytes,sys_bytes,heap_released_bytes,limiter_fill_ns,"
+        "limiter_enabled,rounding_waste_bytes,span_tail_waste_bytes,empty_slot_bytes,"
         "dead_unswept_bytes,gc_phase\n";
   for (const Sample& s : samples) {
     os << s.t_ns << ',' << s.heap_live_bytes << ',' << s.heap_goal_bytes << ',' << s.trigger_bytes << ','
        << s.heap_alloc_bytes << ',' << s.heap_inuse_bytes << ',' << s.heap_sys_bytes << ',' << s.live_object_bytes
-       << ',' << s.stack_inuse_bytes << ',' << s.rounding_waste_bytes << ',' << s.span_tail_waste_bytes << ','
+       << ',' << s.stack_inuse_bytes << ',' << s.mapped_ready_bytes << ',' << s.sys_bytes << ','
+       << s.heap_released_bytes << ',' << s.limiter_fill_ns << ',' << s.limiter_enabled << ',' << s.rounding_waste_bytes << ',' << s.span_tail_waste_bytes << ','
        << s.empty_slot_bytes << ',' << s.dead_unswept_bytes << ',' << s.gc_phase << '\n';
   }
 }
@@ -133,6 +138,19 @@ nlohmann::json summary_json(const RunRecord& r) {
   j["final_heap_inuse_bytes"] = t.final_heap_inuse_bytes;
   j["final_heap_alloc_bytes"] = t.final_heap_alloc_bytes;
   j["final_live_object_bytes"] = t.final_live_object_bytes;
+  j["peak_mapped_ready_bytes"] = t.peak_mapped_ready_bytes;
+  j["final_mapped_ready_bytes"] = t.final_mapped_ready_bytes;
+  if (t.memory_limit_bytes == static_cast<uint64_t>(INT64_MAX)) {
+    j["memory_limit_bytes"] = nullptr;
+  } else {
+    j["memory_limit_bytes"] = t.memory_limit_bytes;
+  }
+  j["released_bytes"] = t.released_bytes;
+  j["limiter"] = {{"enable_count", t.limiter_enable_count}, {"overflow_ns", t.limiter_overflow_ns}};
+  size_t limited = 0;
+  for (const CycleRecord& c : r.cycles) limited += c.goal_from_limit ? 1 : 0;
+  j["cycles_goal_from_limit"] = limited;
+  j["sync_pool"] = {{"gets", t.pool_gets}, {"hits", t.pool_hits}, {"puts", t.pool_puts}, {"dropped", t.pool_dropped}};
   j["final_fragmentation"] = {{"rounding_waste_bytes", t.final_rounding_waste_bytes},
                               {"span_tail_waste_bytes", t.final_span_tail_waste_bytes},
                               {"empty_slot_bytes", t.final_empty_slot_bytes},

@@ -38,3 +38,25 @@ TEST_SUITE("calibration") {
     CHECK(r.cycles.front().heap_goal_bytes == 4 * (1 << 20));
   }
 }
+
+TEST_CASE("ring workload with GOMEMLIMIT=100MiB: NumGC and goal within 15 % of real Go 1.19" *
+          doctest::test_suite("calibration")) {
+  // Real Go 1.19.8, GOMAXPROCS=2, GOGC=100, GOMEMLIMIT=100MiB (issue 4): 186–190 GCs (185 in our
+  // own run), second-half mean goal 83 MiB.
+  auto doc = config::read_json_file(std::string(GCSIM_SOURCE_ROOT) + "/configs/experiments/ring_calibration.json");
+  doc["runtime"]["memory_limit_bytes"] = 100 << 20;
+  app::Experiment e = app::parse_experiment(doc, std::string(GCSIM_SOURCE_ROOT) + "/configs/experiments");
+  stats::RunRecord r = app::simulate(e, {});
+  size_t n = r.cycles.size();
+  double goal = 0;
+  size_t limited = 0;
+  for (size_t i = n / 2; i < n; ++i) {
+    goal += static_cast<double>(r.cycles[i].heap_goal_bytes);
+    limited += r.cycles[i].goal_from_limit ? 1 : 0;
+  }
+  goal /= static_cast<double>(n - n / 2) * (1 << 20);
+  MESSAGE("num_gc=" << n << " second-half mean goal=" << goal << " MiB");
+  CHECK(static_cast<double>(n) == doctest::Approx(188).epsilon(0.15));
+  CHECK(goal == doctest::Approx(83).epsilon(0.15));
+  CHECK(limited == n - n / 2);  // the limit, not GOGC, sets the goal in steady state
+}

@@ -115,9 +115,9 @@ TEST_SUITE("workloads") {
   TEST_CASE("binary: record encoding follows TRACE_FORMAT.md") {
     TempDir dir;
     BinaryTraceWriter w(dir.file("x.gctb"));
-    w.write(TraceEvent{EventKind::kAlloc, true, 3, 0, 300, 0});
-    w.write(TraceEvent{EventKind::kFree, false, 0, 0, 0, 0});
-    w.write(TraceEvent{EventKind::kWork, false, 1, 0, 0, 128});
+    w.write(TraceEvent{.kind = EventKind::kAlloc, .pointerful = true, .goroutine = 3, .size_bytes = 300});
+    w.write(TraceEvent{.kind = EventKind::kFree});
+    w.write(TraceEvent{.kind = EventKind::kWork, .goroutine = 1, .value = 128});
     w.close();
     std::string expect = header(1, 0, 1) + rec(0x80, {0, 3, 300}) + rec(0x01, {0}) + rec(0x02, {1, 128});
     CHECK(test::read_file(dir.file("x.gctb")) == expect);
@@ -154,7 +154,7 @@ TEST_SUITE("workloads") {
         {"truncated header", h.substr(0, 13), 13, "truncated header"},
         {"version", header(2), 8, "unsupported trace version 2"},
         {"flags", header(1, 4), 12, "unsupported flags"},
-        {"unknown tag", h + a0 + "\x09", r0 + a0.size(), "unknown record tag 0x09"},
+        {"unknown tag", h + a0 + "\x0a", r0 + a0.size(), "unknown record tag 0x0a"},
         {"pointer bit on free", h + a0 + rec(0x81, {0}), r0 + a0.size(), "unknown record tag 0x81"},
         {"truncated record", h + a0 + a0.substr(0, 2), r0 + a0.size(), "truncated record"},
         {"truncated varint", h + std::string("\x02\x01\x80", 3), r0, "truncated record: the file ends inside a 'work'"},

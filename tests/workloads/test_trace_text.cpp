@@ -159,10 +159,10 @@ TEST_SUITE("workloads") {
     TempDir dir;
     const std::string path = dir.file("w.gct");
     TextTraceWriter w(path);
-    TraceEvent a{EventKind::kAlloc, true, 2, 5, 64, 0};
-    TraceEvent wr{EventKind::kPtrWrite, false, 2, 0, 0, 1};
-    TraceEvent g{EventKind::kGoStart, false, 3, 0, 0, 0};
-    TraceEvent fr{EventKind::kFree, false, 0, 5, 0, 0};
+    TraceEvent a{.kind = EventKind::kAlloc, .pointerful = true, .goroutine = 2, .object_id = 5, .size_bytes = 64};
+    TraceEvent wr{.kind = EventKind::kPtrWrite, .goroutine = 2, .value = 1};
+    TraceEvent g{.kind = EventKind::kGoStart, .goroutine = 3};
+    TraceEvent fr{.kind = EventKind::kFree, .object_id = 5};
     w.write(a);
     w.write(wr);
     w.write(g);

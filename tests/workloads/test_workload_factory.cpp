@@ -30,7 +30,7 @@ TEST_SUITE("workloads") {
     StreamSummary s = test::summarize(*ring);
     CHECK(s.count(EventKind::kAlloc) == 12);
     CHECK(ring->describe().find("ring") != std::string::npos);
-    for (const char* kind : {"growing", "mixed", "drop"}) {
+    for (const char* kind : {"growing", "mixed", "drop", "goroutines"}) {
       CAPTURE(kind);
       Json w = {{"kind", kind}, {"params", Json::object()}};
       CHECK(make_workload(w, "workload", 1, "") != nullptr);
@@ -45,7 +45,7 @@ TEST_SUITE("workloads") {
 
   TEST_CASE("make_workload: unknown kind lists the known kinds; slot shape is strict") {
     CHECK(config_error_where(Json{{"kind", "rng"}}) ==
-          "workload.kind: unknown workload kind 'rng'; known: trace, ring, growing, mixed, drop");
+          "workload.kind: unknown workload kind 'rng'; known: trace, ring, growing, mixed, drop, goroutines");
     CHECK(config_error_where(Json{{"params", Json::object()}}).rfind("workload.kind: required key is missing", 0) == 0);
     CHECK(config_error_where(Json{{"kind", 3}}).rfind("workload.kind: must be a string", 0) == 0);
     CHECK(config_error_where(Json{{"kind", "ring"}, {"param", 1}}).rfind("workload.param: unknown key", 0) == 0);
@@ -100,7 +100,7 @@ TEST_SUITE("workloads") {
 
   TEST_CASE("workload_kinds lists every kind with a summary") {
     auto kinds = workload_kinds();
-    REQUIRE(kinds.size() == 5);
+    REQUIRE(kinds.size() == 6);
     CHECK(kinds[0].first == "trace");
     for (const auto& [kind, summary] : kinds) CHECK_FALSE(summary.empty());
   }

@@ -10,7 +10,8 @@ namespace gcsim::workload {
 
 RingParams RingParams::parse(const Json& params, const std::string& path) {
   config::require_only_keys(
-      params, CommonGenParams::keys_with({"slots", "object_bytes", "pointerful", "total_objects", "slot_array_bytes"}),
+      params, CommonGenParams::keys_with(
+                  {"slots", "object_bytes", "pointerful", "total_objects", "slot_array_bytes", "stack_bytes"}),
       path);
   RingParams p;
   p.slots = config::get_u64(params, path, "slots", p.slots, 1, uint64_t{1} << 31);
@@ -18,6 +19,7 @@ RingParams RingParams::parse(const Json& params, const std::string& path) {
   p.pointerful = config::get_bool(params, path, "pointerful", p.pointerful);
   p.total_objects = config::get_u64(params, path, "total_objects", p.total_objects, 0, uint64_t{1} << 50);
   p.slot_array_bytes = config::get_u64(params, path, "slot_array_bytes", p.slot_array_bytes, 0, kMaxSizeBytes);
+  p.stack_bytes = config::get_u64(params, path, "stack_bytes", p.stack_bytes, 0, kMaxMemoryBytes);
   p.common.parse_from(params, path);
   return p;
 }
@@ -27,7 +29,8 @@ Json RingParams::to_json() const {
             {"object_bytes", object_bytes},
             {"pointerful", pointerful},
             {"total_objects", total_objects},
-            {"slot_array_bytes", slot_array_bytes}};
+            {"slot_array_bytes", slot_array_bytes},
+            {"stack_bytes", stack_bytes}};
   common.add_to(j);
   return j;
 }
@@ -56,7 +59,15 @@ bool RingGenerator::step() {
       }
       [[fallthrough]];
     case 1:
+      if (params_.stack_bytes > 0 && stacks_done_ < params_.common.goroutines) {
+        while (step_events() < kMaxStepEvents && stacks_done_ < params_.common.goroutines)
+          emit_stack(stacks_done_++, params_.stack_bytes);
+        return true;
+      }
       phase_ = 2;
+      [[fallthrough]];
+    case 2:
+      phase_ = 3;
       if (params_.slot_array_bytes > 0) {
         emit_alloc(0, ids_.acquire(), params_.slot_array_bytes, true);   // make([]*T, n)
         emit_alloc(0, ids_.acquire(), params_.slot_array_bytes, false);  // make([]uint64, n)

@@ -19,6 +19,7 @@ struct RingParams {
   bool pointerful = true;               ///< ring objects contain pointers (scan) or not (noscan)
   uint64_t total_objects = 16777216;    ///< ring objects allocated in the run
   uint64_t slot_array_bytes = 4194304;  ///< if > 0: one pointerful + one noscan array of this size, live forever
+  uint64_t stack_bytes = 0;             ///< if > 0: each goroutine's stack in use is set to this at the start
   CommonGenParams common;
 
   /// Strict: unknown keys and out-of-range values throw ConfigError naming `path`.key.
@@ -26,10 +27,11 @@ struct RingParams {
   Json to_json() const;
 };
 
-/// Stream: [globals], [array allocs], then per ring object: [work], alloc, write 1 (the store into
-/// the slot), free of the slot's previous occupant (if any). So for N = total_objects, S = slots:
-/// allocs = N (+2 arrays), writes = N, frees = max(0, N - S); live at end = min(N, S) * object_bytes
-/// (+ 2 * slot_array_bytes).
+/// Stream: [globals], [`stack g stack_bytes` for g = 0..goroutines-1], [array allocs], then per
+/// ring object: [work], alloc, write 1 (the store into the slot), free of the slot's previous
+/// occupant (if any). So for N = total_objects, S = slots: allocs = N (+2 arrays), writes = N,
+/// frees = max(0, N - S), stack events = goroutines if stack_bytes > 0; live at end =
+/// min(N, S) * object_bytes (+ 2 * slot_array_bytes).
 class RingGenerator final : public StepGenerator {
  public:
   explicit RingGenerator(const RingParams& params);
@@ -48,7 +50,8 @@ class RingGenerator final : public StepGenerator {
   uint64_t allocated_ = 0;          ///< ring objects allocated so far
   uint64_t slot_ = 0;
   uint32_t goroutine_ = 0;
-  int phase_ = 0;  ///< 0 globals, 1 arrays, 2 ring
+  uint32_t stacks_done_ = 0;  ///< goroutines whose start `stack` event was emitted
+  int phase_ = 0;             ///< 0 globals, 1 stacks, 2 arrays, 3 ring
 };
 
 }  // namespace gcsim::workload

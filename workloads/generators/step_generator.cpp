@@ -30,7 +30,8 @@ uint32_t measure_id_bound(EventSource& fresh) {
   uint32_t bound = 0;
   while (size_t n = fresh.next_batch(buf.data(), buf.size())) {
     for (size_t i = 0; i < n; ++i)
-      if (buf[i].kind == EventKind::kAlloc) bound = std::max(bound, buf[i].object_id + 1);
+      if (buf[i].kind == EventKind::kAlloc || buf[i].kind == EventKind::kPoolGet)
+        bound = std::max(bound, buf[i].object_id + 1);
   }
   return bound;
 }

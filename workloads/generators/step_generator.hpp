@@ -41,6 +41,33 @@ class StepGenerator : public EventSource {
     e.value = count;
   }
   void emit_globals(uint64_t bytes) { push(EventKind::kGlobals).value = bytes; }
+  void emit_go(uint32_t goroutine, uint64_t stack_bytes) {
+    TraceEvent& e = push(EventKind::kGoStart);
+    e.goroutine = goroutine;
+    e.value = stack_bytes;
+  }
+  void emit_exit(uint32_t goroutine) { push(EventKind::kGoExit).goroutine = goroutine; }
+  void emit_stack(uint32_t goroutine, uint64_t bytes) {
+    TraceEvent& e = push(EventKind::kStack);
+    e.goroutine = goroutine;
+    e.value = bytes;
+  }
+  void emit_pool_get(uint32_t goroutine, uint32_t pool, uint32_t id, uint64_t size_bytes, bool pointerful) {
+    TraceEvent& e = push(EventKind::kPoolGet);
+    e.goroutine = goroutine;
+    e.pool = pool;
+    e.object_id = id;
+    e.size_bytes = size_bytes;
+    e.pointerful = pointerful;
+  }
+  void emit_pool_put(uint32_t goroutine, uint32_t pool, uint32_t id) {
+    TraceEvent& e = push(EventKind::kPoolPut);
+    e.goroutine = goroutine;
+    e.pool = pool;
+    e.object_id = id;
+  }
+  /// Events emitted so far in the current step (a step may emit until kMaxStepEvents).
+  size_t step_events() const { return len_; }
 
  private:
   TraceEvent& push(EventKind kind) {
@@ -56,8 +83,9 @@ class StepGenerator : public EventSource {
   bool done_ = false;
 };
 
-/// Drains `fresh` (a new generator equal to the one asking) and returns max object id + 1: the
-/// exact object_id_bound, for generators whose peak live count depends on the whole run.
+/// Drains `fresh` (a new generator equal to the one asking) and returns max object id + 1 over its
+/// alloc and pool_get events: the exact object_id_bound, for generators whose peak live count
+/// depends on the whole run.
 uint32_t measure_id_bound(EventSource& fresh);
 
 }  // namespace gcsim::workload
