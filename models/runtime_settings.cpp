@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "models/runtime_settings.hpp"
 
+#include "models/runtime_version.hpp"
+
 #include "sim/config/config_error.hpp"
 #include "sim/config/json_check.hpp"
 
@@ -10,9 +12,15 @@ RuntimeSettings RuntimeSettings::parse(const nlohmann::json& j, const std::strin
   using namespace config;
   require_only_keys(j, {"version", "gogc", "memory_limit_bytes", "gomaxprocs", "ncpu", "cpu_limiter"}, path);
   RuntimeSettings s;
+  if (auto it = j.find("version"); it != j.end() && it->is_number())
+    throw ConfigError(join_path(path, "version"),
+                      "must be a quoted string such as \"1.20\" (as a number 1.20 would read as 1.2)");
   s.version = get_string(j, path, "version", s.version);
-  if (s.version != "1.19")
-    throw ConfigError(join_path(path, "version"), "unsupported Go version '" + s.version + "'; supported: 1.19");
+  if (find_version(s.version) == nullptr) {
+    std::string known;
+    for (const auto& v : supported_versions()) known += (known.empty() ? "" : ", ") + v;
+    throw ConfigError(join_path(path, "version"), "unsupported Go version '" + s.version + "'; supported: " + known);
+  }
   if (auto it = j.find("gogc"); it != j.end()) {
     if (it->is_string()) {
       if (it->get<std::string>() != "off")
@@ -28,6 +36,11 @@ RuntimeSettings RuntimeSettings::parse(const nlohmann::json& j, const std::strin
   s.ncpu = static_cast<int>(get_i64(j, path, "ncpu", s.ncpu, 0, 1024));
   s.cpu_limiter = get_bool(j, path, "cpu_limiter", s.cpu_limiter);
   return s;
+}
+
+const VersionTraits& RuntimeSettings::traits() const {
+  const VersionTraits* t = find_version(version);
+  return t != nullptr ? *t : *find_version("1.19");
 }
 
 nlohmann::json RuntimeSettings::to_json() const {

@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "models/runtime_version.hpp"
+
 namespace gcsim {
 
 inline constexpr uint64_t kNoMemoryLimit = static_cast<uint64_t>(INT64_MAX);  // Go's default GOMEMLIMIT
@@ -19,6 +21,8 @@ struct RuntimeSettings {
   int ncpu = 0;                              ///< CPUs of the modelled machine (0 = gomaxprocs); STW CPU = min(P, ncpu) x wall
   bool cpu_limiter = true;                   ///< the GC CPU limiter (Go 1.19+); false is a research switch
 
+  /// The version's differences (valid after parse(); "1.19" by default).
+  const VersionTraits& traits() const;
   int stw_procs() const { return ncpu > 0 && ncpu < gomaxprocs ? ncpu : gomaxprocs; }
 
   /// Strict parse of the `runtime` object; `gogc` may be an integer >= 0 or the string "off";

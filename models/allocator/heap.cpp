@@ -26,9 +26,11 @@ constexpr uint32_t tiny_align(uint64_t size) {
 
 }  // namespace
 
-Heap::Heap(const SizeClassTable& classes, int gomaxprocs)
+Heap::Heap(const SizeClassTable& classes, int gomaxprocs, bool malloc_headers)
     : classes_(classes),
       gomaxprocs_(gomaxprocs),
+      malloc_headers_(malloc_headers),
+      max_small_bytes_(malloc_headers ? kMaxSmallSizeBytes - 8 : kMaxSmallSizeBytes),
       partial_(kNumSpanClasses),
       unswept_(kNumSpanClasses),
       cache_(static_cast<size_t>(gomaxprocs) * kNumSpanClasses, kNoIndex),
@@ -186,7 +188,10 @@ uint32_t Heap::acquire_span(uint8_t spanclass, uint32_t& swept) {
       return s;
     }
   }
-  return new_span(spanclass, ci.pages, ci.objects, ci.bytes_per_obj);
+  uint32_t nelems = ci.objects;
+  if (malloc_headers_ && !(spanclass & 1) && ci.bytes_per_obj <= 512)  // heap bits at the span's end (1.22+)
+    nelems = (ci.bytes_per_span - ci.bytes_per_span / 64) / ci.bytes_per_obj;
+  return new_span(spanclass, ci.pages, nelems, ci.bytes_per_obj);
 }
 
 // mcache.refill (mcache.go): uncache the full span, cache a new one, and count its whole free
@@ -280,8 +285,10 @@ AllocOutcome Heap::alloc(uint32_t id, uint64_t size_bytes, bool pointerful, int 
     return out;
   }
 
-  if (size_bytes <= kMaxSmallSizeBytes) {
-    uint8_t cls = classes_.class_of(size_bytes);
+  if (size_bytes <= max_small_bytes_) {
+    uint64_t class_bytes = size_bytes;
+    if (malloc_headers_ && pointerful && size_bytes > 512) class_bytes += 8;  // mallocHeaderSize (1.22+)
+    uint8_t cls = classes_.class_of(class_bytes);
     uint32_t s = alloc_slot(p, make_span_class(cls, !pointerful), out);
     live_slot_bytes_ += out.slot_bytes;
     ++live_slots_;

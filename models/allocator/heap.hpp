@@ -71,7 +71,10 @@ struct MarkStartSnapshot {
 /// mark termination resets it to the marked bytes (gcControllerState.resetLive).
 class Heap {
  public:
-  Heap(const SizeClassTable& classes, int gomaxprocs);
+  /// `malloc_headers`: Go 1.22+ layout (mbitmap_allocheaders.go): scannable objects > 512 B carry
+  /// an 8-byte header before size-class rounding, small scan spans (≤ 512 B classes) keep their
+  /// heap bits at the span's end (span/64 bytes fewer for objects), and objects > 32760 B are large.
+  Heap(const SizeClassTable& classes, int gomaxprocs, bool malloc_headers = false);
 
   /// mallocgc for object `id` on P `p`. `marking` tells whether allocation is black (mark phase).
   AllocOutcome alloc(uint32_t id, uint64_t size_bytes, bool pointerful, int p, bool marking);
@@ -152,6 +155,8 @@ class Heap {
 
   const SizeClassTable& classes_;
   int gomaxprocs_;
+  bool malloc_headers_;
+  uint64_t max_small_bytes_;  // largest size on the small-object path
   PageHeap pages_;
 
   // Objects, indexed by dense id.

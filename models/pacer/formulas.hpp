@@ -39,16 +39,20 @@ constexpr uint64_t gogc_heap_goal_bytes(uint64_t heap_marked, uint64_t last_stac
 /// minus 1 MiB headroom, and never less than M.
 ///   nonHeap = mappedReady - heapFree - heapAlloc;  overage = max(mappedReady - L, 0)
 ///   goal = L - (nonHeap + overage) - headroom   (or headroom if that underflows), at least M.
+/// Go 1.21+ use a headroom of max(3 % of the goal, 1 MiB) instead (percent_headroom = true).
 constexpr uint64_t memory_limit_heap_goal_bytes(uint64_t limit, uint64_t mapped_ready, uint64_t heap_free,
-                                                uint64_t heap_alloc, uint64_t heap_marked) {
+                                                uint64_t heap_alloc, uint64_t heap_marked,
+                                                bool percent_headroom = false) {
   uint64_t non_heap = mapped_ready > heap_free + heap_alloc ? mapped_ready - heap_free - heap_alloc : 0;
   uint64_t overage = mapped_ready > limit ? mapped_ready - limit : 0;
   if (non_heap + overage >= limit) return heap_marked;
   uint64_t goal = limit - (non_heap + overage);
-  if (goal < kMemoryLimitHeadroomBytes || goal - kMemoryLimitHeadroomBytes < kMemoryLimitHeadroomBytes) {
-    goal = kMemoryLimitHeadroomBytes;
+  uint64_t headroom = kMemoryLimitHeadroomBytes;
+  if (percent_headroom && goal / 100 * 3 > headroom) headroom = goal / 100 * 3;
+  if (goal < headroom || goal - headroom < headroom) {
+    goal = headroom;
   } else {
-    goal -= kMemoryLimitHeadroomBytes;
+    goal -= headroom;
   }
   return goal < heap_marked ? heap_marked : goal;
 }

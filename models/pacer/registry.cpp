@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "models/pacer/registry.hpp"
 
-#include "models/pacer/go119_pacer.hpp"
+#include "models/pacer/go_pacer.hpp"
 #include "sim/config/config_error.hpp"
 #include "sim/config/json_check.hpp"
 
@@ -20,7 +20,7 @@ PacerKind entry(std::string kind, std::string summary) {
 
 const PacerKind& find_kind(const nlohmann::json& pacer, const std::string& path) {
   config::require_only_keys(pacer, {"kind", "params"}, path);
-  std::string kind = config::get_string(pacer, path, "kind", "go119");
+  std::string kind = config::get_string(pacer, path, "kind", "go");
   for (const auto& k : pacer_kinds())
     if (k.kind == kind) return k;
   std::string known;
@@ -32,7 +32,7 @@ const PacerKind& find_kind(const nlohmann::json& pacer, const std::string& path)
 
 const std::vector<PacerKind>& pacer_kinds() {
   static const std::vector<PacerKind> kinds = {
-      entry<Go119PacerParams, Go119Pacer>("go119", "Go 1.19 pacer: cons/mark runway smoothed by a PI controller"),
+      entry<GoPacerParams, GoPacer>("go", "Go 1.19 pacer: cons/mark runway smoothed by a PI controller"),
   };
   return kinds;
 }

@@ -22,7 +22,7 @@ GoProcess::GoProcess(const ProcessSettings& settings, workload::EventSource& sou
     : s_(settings),
       source_(source),
       pacer_(pacer),
-      heap_(alloc::SizeClassTable::get(), settings.runtime.gomaxprocs),
+      heap_(alloc::SizeClassTable::get(), settings.runtime.gomaxprocs, settings.runtime.traits().malloc_headers),
       pools_(settings.runtime.gomaxprocs),
       limiter_(settings.runtime.gomaxprocs),
       buf_(kBatch) {}
@@ -163,7 +163,7 @@ void GoProcess::pace_scavenger(uint64_t heap_goal, uint64_t last_heap_goal, uint
   scav_memory_limit_goal_ = UINT64_MAX;
   if (limit != kNoMemoryLimit) {
     // Go 1.19–1.21 compute L·(100-5) instead of L·0.95 (fixed in 1.22): the goal is never reached.
-    double goal = static_cast<double>(limit) * (100.0 - 5.0);
+    double goal = static_cast<double>(limit) * (s_.runtime.traits().scavenger_limit_goal_fixed ? 0.95 : 95.0);
     if (goal < static_cast<double>(mapped_ready_bytes())) scav_memory_limit_goal_ = static_cast<uint64_t>(goal);
   }
   scav_gc_percent_goal_ = UINT64_MAX;
@@ -560,7 +560,8 @@ void GoProcess::finish_mark() {
   cur_.assist_cpu_ns = mark_.assist_cpu_ns();
   cur_.background_cpu_ns = mark_.dedicated_cpu_ns() + mark_.fractional_cpu_ns();
   cur_.idle_cpu_ns = mark_.idle_cpu_ns();
-  cur_.stacks_bytes = stacks_.inuse_bytes();
+  // gctrace "MB stacks": maxStackScan in 1.19, lastStackScan (this cycle's scanned bytes) in 1.20+.
+  cur_.stacks_bytes = s_.runtime.traits().gctrace_stacks_scanned ? w.stack_scan_bytes : stacks_.inuse_bytes();
   cur_.globals_bytes = globals_bytes_;
 
   // resetLive, gcSweep, prepareForSweep; then gcControllerCommit with sweeping not done.

@@ -74,7 +74,7 @@ TEST_SUITE("run") {
     app::run_experiment(app::parse_experiment(resolved, "."), b, false, false);
     CHECK(slurp(a / "cycles.csv") == slurp(b / "cycles.csv"));
     CHECK(resolved["runtime"]["gogc"] == 100);
-    CHECK(resolved["pacer"]["kind"] == "go119");
+    CHECK(resolved["pacer"]["kind"] == "go");
     CHECK(resolved["cost_model"]["scan_ns_per_byte"].is_number());
   }
 

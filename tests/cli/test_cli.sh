@@ -34,5 +34,5 @@ for f in resolved_config.json summary.json cycles.csv timeseries.csv gctrace.txt
 done
 expect 2 "already exists" -- "$gcsim" run "$cfg" --out "$tmp/ok" --quiet
 expect 0 '"gogc": "off"' -- "$gcsim" run "$cfg" --set runtime.gogc=off --dry-run
-expect 0 "go119" -- "$gcsim" list
+expect 0 "go" -- "$gcsim" list
 exit $fail

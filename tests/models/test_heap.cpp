@@ -165,3 +165,18 @@ TEST_CASE("fragmentation figures add up to the in-use heap" * doctest::test_suit
   h.finish_sweep();
   CHECK(h.figures().dead_unswept_bytes == 0);
 }
+
+TEST_CASE("Go 1.22+ malloc headers: +8 B for scannable objects > 512 B, heap bits in small scan spans" *
+          doctest::test_suite("allocator")) {
+  Heap h119(SizeClassTable::get(), 1, false);
+  Heap h122(SizeClassTable::get(), 1, true);
+  CHECK(h119.alloc(0, 1024, true, 0, false).slot_bytes == 1024);  // class 32
+  CHECK(h122.alloc(0, 1024, true, 0, false).slot_bytes == 1152);  // class 33
+  CHECK(h122.alloc(1, 1024, false, 0, false).slot_bytes == 1024); // noscan: unchanged
+  // Class 10 (128 B) scan span: (8192 - 128) / 128 = 63 objects instead of 64.
+  Heap a(SizeClassTable::get(), 1, true);
+  for (uint32_t i = 0; i < 63; ++i) a.alloc(i, 128, true, 0, false);
+  CHECK(a.spans_in_use() == 1);
+  a.alloc(63, 128, true, 0, false);
+  CHECK(a.spans_in_use() == 2);
+}

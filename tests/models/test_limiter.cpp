@@ -3,7 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "models/gc/cpu_limiter.hpp"
-#include "models/pacer/go119_pacer.hpp"
+#include "models/pacer/go_pacer.hpp"
 #include "models/process/go_process.hpp"
 #include "tests/models/vector_source.hpp"
 #include "workloads/workload_factory.hpp"
@@ -60,7 +60,7 @@ stats::RunRecord death_spiral(bool limiter) {
   rt.gc_percent = -1;
   rt.memory_limit_bytes = 64 << 20;
   rt.cpu_limiter = limiter;
-  pacer::Go119Pacer p(pacer::Go119PacerParams{}, rt);
+  pacer::GoPacer p(pacer::GoPacerParams{}, rt);
   ProcessSettings s;
   s.runtime = rt;
   s.sample_period_ns = 0;

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
-// Go 1.19 pacer formulas and the Go119Pacer lifecycle, checked against hand-derived values.
+// Go 1.19 pacer formulas and the GoPacer lifecycle, checked against hand-derived values.
 #include <doctest/doctest.h>
 
 #include "models/pacer/formulas.hpp"
-#include "models/pacer/go119_pacer.hpp"
+#include "models/pacer/go_pacer.hpp"
 #include "models/pacer/registry.hpp"
 #include "sim/config/config_error.hpp"
 
@@ -84,24 +84,24 @@ TEST_SUITE("pacer") {
     CHECK(memory_limit_heap_goal_bytes(100 * MiB, 110 * MiB, 0, 100 * MiB, 0) == 79 * MiB);
   }
 
-  TEST_CASE("Go119Pacer: first trigger at 61/64 of 4 MiB; GOGC=off never triggers") {
+  TEST_CASE("GoPacer: first trigger at 61/64 of 4 MiB; GOGC=off never triggers") {
     RuntimeSettings rt;
-    Go119Pacer p(Go119PacerParams{}, rt);
+    GoPacer p(GoPacerParams{}, rt);
     p.commit(CommitInputs{});
     TriggerGoal tg = p.trigger(HeapSnapshot{});
     CHECK(tg.goal_bytes == 4 * MiB);
     CHECK(tg.trigger_bytes == 3997696);
 
     rt.gc_percent = -1;
-    Go119Pacer off(Go119PacerParams{}, rt);
+    GoPacer off(GoPacerParams{}, rt);
     off.commit(CommitInputs{});
     // Go computes the large-heap bound goal - 4 MiB from the infinite goal: never reached.
     CHECK(off.trigger(HeapSnapshot{}).trigger_bytes == UINT64_MAX - 4 * MiB);
   }
 
-  TEST_CASE("Go119Pacer: commit after sweep keeps the trigger at least H + 1 MiB") {
+  TEST_CASE("GoPacer: commit after sweep keeps the trigger at least H + 1 MiB") {
     RuntimeSettings rt;
-    Go119Pacer p(Go119PacerParams{}, rt);
+    GoPacer p(GoPacerParams{}, rt);
     CommitInputs ci;
     ci.heap_marked_bytes = 2 * MiB;
     ci.heap_live_bytes = 2 * MiB;
@@ -112,10 +112,10 @@ TEST_SUITE("pacer") {
     CHECK(tg.trigger_bytes >= 3 * MiB);
   }
 
-  TEST_CASE("Go119Pacer: cons/mark measurement feeds the PI controller and moves the trigger") {
+  TEST_CASE("GoPacer: cons/mark measurement feeds the PI controller and moves the trigger") {
     RuntimeSettings rt;
     rt.gomaxprocs = 4;
-    Go119Pacer p(Go119PacerParams{}, rt);
+    GoPacer p(GoPacerParams{}, rt);
     CommitInputs ci;
     ci.heap_marked_bytes = 100 * MiB;
     ci.heap_live_bytes = 100 * MiB;
@@ -150,9 +150,9 @@ TEST_SUITE("pacer") {
     CHECK(static_cast<double>(t1) == doctest::Approx(200.0 * MiB - runway).epsilon(1e-6));
   }
 
-  TEST_CASE("Go119Pacer: revise extrapolates the goal when scan work exceeds the estimate") {
+  TEST_CASE("GoPacer: revise extrapolates the goal when scan work exceeds the estimate") {
     RuntimeSettings rt;
-    Go119Pacer p(Go119PacerParams{}, rt);
+    GoPacer p(GoPacerParams{}, rt);
     CommitInputs ci;
     ci.heap_marked_bytes = 100 * MiB;
     ci.heap_live_bytes = 100 * MiB;
@@ -176,9 +176,60 @@ TEST_SUITE("pacer") {
   TEST_CASE("registry: unknown kind and unknown params name the JSON path") {
     PacerContext ctx{RuntimeSettings{}};
     CHECK_THROWS_WITH_AS(make_pacer(nlohmann::json{{"kind", "go121x"}}, "pacer", ctx),
-                         "pacer.kind: unknown pacer 'go121x'; known: go119", ConfigError);
-    CHECK_THROWS_WITH_AS(make_pacer(nlohmann::json{{"kind", "go119"}, {"params", {{"pi_kq", 1}}}}, "pacer", ctx),
+                         "pacer.kind: unknown pacer 'go121x'; known: go", ConfigError);
+    CHECK_THROWS_WITH_AS(make_pacer(nlohmann::json{{"kind", "go"}, {"params", {{"pi_kq", 1}}}}, "pacer", ctx),
                          "pacer.params.pi_kq: unknown key (did you mean pi_kp?)", ConfigError);
-    CHECK(resolved_pacer(nlohmann::json{{"kind", "go119"}}, "pacer")["params"]["pi_ti"] == 4.0);
+    CHECK(resolved_pacer(nlohmann::json{{"kind", "go"}}, "pacer")["params"]["pi_ti"] == 4.0);
   }
+}
+
+TEST_CASE("versions: 1.21+ memory-limit headroom is max(3 %, 1 MiB)" * doctest::test_suite("pacer")) {
+  // 1 GiB limit, 100 MiB of non-heap: goal before headroom 924 MiB; 3 % of it = 27.72 MiB.
+  uint64_t goal19 = memory_limit_heap_goal_bytes(1024 * MiB, 200 * MiB, 0, 100 * MiB, 0, false);
+  uint64_t goal21 = memory_limit_heap_goal_bytes(1024 * MiB, 200 * MiB, 0, 100 * MiB, 0, true);
+  CHECK(goal19 == 923 * MiB);
+  CHECK(goal21 == 924 * MiB - (924 * MiB) / 100 * 3);
+  // Small goals keep the 1 MiB minimum headroom.
+  CHECK(memory_limit_heap_goal_bytes(20 * MiB, 0, 0, 0, 0, true) == 19 * MiB);
+}
+
+TEST_CASE("versions: cons/mark smoothing by Go release" * doctest::test_suite("pacer")) {
+  auto run = [](const std::string& version, const std::vector<double>& growth_mib) {
+    RuntimeSettings rt;
+    rt.version = version;
+    rt.gomaxprocs = 4;
+    GoPacer p(GoPacerParams{}, rt);
+    CommitInputs ci;
+    ci.heap_marked_bytes = 100 * MiB;
+    ci.heap_live_bytes = 100 * MiB;
+    ci.last_heap_scan_bytes = 50 * MiB;
+    p.commit(ci);
+    std::vector<double> out;
+    for (double g : growth_mib) {
+      CycleStartInputs cs;
+      cs.gomaxprocs = 4;
+      cs.heap = HeapSnapshot{196 * MiB, 0, 0, 0};
+      p.start_cycle(cs);
+      CycleEndInputs ce;
+      ce.now = 10'000'000;
+      ce.gomaxprocs = 4;
+      ce.heap = HeapSnapshot{static_cast<uint64_t>((196 + g) * MiB), 0, 0, 0};
+      ce.heap_scan_work_bytes = 50 * MiB;
+      out.push_back(p.end_cycle(ce).cons_mark);
+      p.commit(ci);
+    }
+    return out;
+  };
+  // measured cons/mark = g * 0.25 / (50 * 0.75) = g / 150 per cycle
+  std::vector<double> g = {15, 3, 3, 3, 3, 3};
+  auto v20 = run("1.20", g);
+  CHECK(v20[0] == doctest::Approx(15.0 / 150 / 2));               // (current + 0) / 2
+  CHECK(v20[1] == doctest::Approx((3.0 + 15.0) / 150 / 2));       // mean of the last two
+  CHECK(v20[2] == doctest::Approx(3.0 / 150));
+  auto v21 = run("1.21", g);
+  CHECK(v21[0] == doctest::Approx(15.0 / 150));                   // max of current and last four
+  CHECK(v21[4] == doctest::Approx(15.0 / 150));                   // the spike is remembered for 4 cycles
+  CHECK(v21[5] == doctest::Approx(3.0 / 150));                    // … and forgotten on the 5th
+  auto v19 = run("1.19", g);
+  CHECK(v19[0] == doctest::Approx(0.9 * 15.0 / 150));             // PI controller
 }

@@ -2,7 +2,7 @@
 // The simulated process end to end on small in-memory workloads.
 #include <doctest/doctest.h>
 
-#include "models/pacer/go119_pacer.hpp"
+#include "models/pacer/go_pacer.hpp"
 #include "models/process/go_process.hpp"
 #include "tests/models/vector_source.hpp"
 
@@ -14,7 +14,7 @@ constexpr uint64_t MiB = 1 << 20;
 
 stats::RunRecord run_ring(RuntimeSettings rt, uint32_t slots, uint64_t bytes, uint64_t total) {
   testing::VectorSource src(testing::ring_events(slots, bytes, total));
-  pacer::Go119Pacer p(pacer::Go119PacerParams{}, rt);
+  pacer::GoPacer p(pacer::GoPacerParams{}, rt);
   ProcessSettings s;
   s.runtime = rt;
   s.check_invariants = true;
@@ -97,7 +97,7 @@ TEST_CASE("write barrier: costed and counted only while marking" * doctest::test
   // Cost: with GC off the barrier price does not matter; with GC on, every barrier write pays it.
   auto mutator_cpu = [](RuntimeSettings settings, double wb_ns, uint64_t* writes) {
     testing::VectorSource src(testing::ring_events(65536, 128, 524288));
-    pacer::Go119Pacer p(pacer::Go119PacerParams{}, settings);
+    pacer::GoPacer p(pacer::GoPacerParams{}, settings);
     ProcessSettings s;
     s.runtime = settings;
     s.cost.write_barrier_ns = wb_ns;

@@ -2,7 +2,7 @@
 // sync.Pool: per-P caches, stealing, victim rotation at each GC, and its effect on a run.
 #include <doctest/doctest.h>
 
-#include "models/pacer/go119_pacer.hpp"
+#include "models/pacer/go_pacer.hpp"
 #include "models/pool/sync_pool.hpp"
 #include "models/process/go_process.hpp"
 #include "tests/models/vector_source.hpp"
@@ -77,7 +77,7 @@ stats::RunRecord run_requests(bool use_pool) {
   testing::VectorSource src(requests(use_pool, 20000));
   RuntimeSettings rt;
   rt.gomaxprocs = 2;
-  pacer::Go119Pacer p(pacer::Go119PacerParams{}, rt);
+  pacer::GoPacer p(pacer::GoPacerParams{}, rt);
   ProcessSettings s;
   s.runtime = rt;
   s.check_invariants = true;

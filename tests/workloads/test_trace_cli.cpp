@@ -127,4 +127,30 @@ TEST_SUITE("workloads") {
           "alloc 1 0 128 noscan\nwrite 0\n"
           "alloc 2 0 128 noscan\nwrite 0\nfree 0\n");
   }
+
+  TEST_CASE("trace gen goroutines + stats; convert keeps pool events byte for byte") {
+    TempDir dir;
+    const std::string f = dir.file("g.gctb");
+    Result g = run({"gen", "goroutines", "--out", f, "--set", "goroutines=50", "--set", "requests=120", "--set",
+                    "use_pool=true", "--set", "live_bytes=25600", "--set", "stack_bytes=8192"});
+    CHECK(g.code == 0);
+    CHECK(g.err.empty());
+    Result s = run({"stats", f});
+    CHECK(s.code == 0);
+    CHECK(stat_line(s.out, "events_go") == "50");
+    CHECK(stat_line(s.out, "events_exit") == "50");
+    CHECK(stat_line(s.out, "events_pool_get") == "120");
+    CHECK(stat_line(s.out, "events_pool_put") == "120");
+    CHECK(stat_line(s.out, "events_stack") == std::to_string(120 * 4));  // 2048, 4096, 8192, back to 1024
+    CHECK(stat_line(s.out, "events_alloc") == std::to_string(100 + 120 * 8));
+    CHECK(stat_line(s.out, "pool_get_bytes") == std::to_string(120 * 32768));
+    CHECK(stat_line(s.out, "pools") == "1");
+    CHECK(stat_line(s.out, "final_live_bytes") == "25600");
+    CHECK(stat_line(s.out, "object_id_bound") == std::to_string(100 + 50 * 9));
+    CHECK(stat_line(s.out, "header_object_id_bound") == std::to_string(100 + 50 * 9));
+    CHECK(run({"convert", f, dir.file("g.gct")}).code == 0);
+    CHECK(run({"convert", dir.file("g.gct"), dir.file("g2.gctb")}).code == 0);
+    CHECK(test::read_file(f) == test::read_file(dir.file("g2.gctb")));
+    CHECK(test::read_file(dir.file("g.gct")).find("\npool_get 1 0 ") != std::string::npos);
+  }
 }

@@ -3,6 +3,7 @@
 // (pool_put releases an id like free, pool_get makes one live like alloc).
 #include <doctest/doctest.h>
 
+#include <fstream>
 #include <sstream>
 
 #include "sim/config/config_error.hpp"
@@ -13,6 +14,7 @@
 
 using namespace gcsim::workload;
 using gcsim::TraceError;
+using gcsim::workload::test::StreamSummary;
 using gcsim::workload::test::TempDir;
 
 namespace {
@@ -271,5 +273,30 @@ TEST_SUITE("workloads") {
       CAPTURE(line);
       CHECK(s.find(line) != std::string::npos);
     }
+  }
+
+  TEST_CASE("TRACE_FORMAT.md: the text-form example (with pool events) is a valid trace") {
+    std::ifstream doc(GCSIM_SOURCE_ROOT "/workloads/TRACE_FORMAT.md");
+    REQUIRE(doc.good());
+    std::string line, example;
+    bool in_section = false, in_block = false;
+    while (std::getline(doc, line)) {
+      if (line.rfind("## ", 0) == 0) in_section = line.rfind("## 3. Text form", 0) == 0;
+      if (!in_section) continue;
+      if (line.rfind("```", 0) == 0) {
+        if (in_block) break;
+        in_block = true;
+        continue;
+      }
+      if (in_block) example += line.substr(0, line.find("<-")) + "\n";  // drop the "<- explanation" notes
+    }
+    TempDir dir;
+    test::write_file(dir.file("doc.gct"), example);
+    TextTraceReader r(dir.file("doc.gct"));
+    StreamSummary s = test::summarize(r);
+    CHECK(s.ids_consistent);
+    CHECK(s.count(EventKind::kAlloc) == 3);
+    CHECK(s.count(EventKind::kPoolGet) == 1);
+    CHECK(s.count(EventKind::kPoolPut) == 1);
   }
 }

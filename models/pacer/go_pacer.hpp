@@ -1,27 +1,30 @@
 // SPDX-License-Identifier: MIT
-// Go 1.19's pacer: GOGC + memory-limit goal, cons/mark runway with PI smoothing (mgcpacer.go).
+// Go's pacer (1.18+ redesign) as in runtime.version: GOGC + memory-limit goal, cons/mark runway.
 #pragma once
 
 #include <string>
 
 #include "models/pacer/pacer.hpp"
 #include "models/pacer/pi_controller.hpp"
+#include "models/runtime_version.hpp"
 
 namespace gcsim::pacer {
 
-struct Go119PacerParams {
+struct GoPacerParams {
   double pi_kp = 0.9;   ///< consMarkController kp
   double pi_ti = 4.0;   ///< consMarkController ti (cycles)
   double initial_cons_mark = 0.0;  ///< consMark before the first cycle (Go: 0)
 
-  static Go119PacerParams parse(const nlohmann::json& j, const std::string& path);
+  static GoPacerParams parse(const nlohmann::json& j, const std::string& path);
   nlohmann::json to_json() const;
 };
 
-/// gcControllerState of Go 1.19: commit / trigger / startCycle / revise / endCycle.
-class Go119Pacer : public Pacer {
+/// gcControllerState (mgcpacer.go): commit / trigger / startCycle / revise / endCycle, with the
+/// version's cons/mark smoothing (1.19 PI controller, 1.20 mean of two, 1.21+ max of five), trigger
+/// origin (1.19 precomputed trigger, 1.20+ heapLive at start) and memory-limit headroom.
+class GoPacer : public Pacer {
  public:
-  Go119Pacer(const Go119PacerParams& params, const RuntimeSettings& runtime);
+  GoPacer(const GoPacerParams& params, const RuntimeSettings& runtime);
 
   void commit(const CommitInputs& in) override;
   TriggerGoal trigger(const HeapSnapshot& heap) const override;
@@ -34,10 +37,12 @@ class Go119Pacer : public Pacer {
   TriggerGoal goal_and_min_trigger(const HeapSnapshot& heap) const;
 
  private:
-  Go119PacerParams params_;
+  GoPacerParams params_;
   RuntimeSettings runtime_;
+  VersionTraits traits_;
   PiController controller_;
   double cons_mark_ = 0;
+  double last_cons_mark_[4] = {0, 0, 0, 0};  // 1.20 uses [0]; 1.21+ all four
   uint64_t heap_marked_ = 0;
   uint64_t last_heap_scan_ = 0;
   uint64_t last_stack_scan_ = 0;

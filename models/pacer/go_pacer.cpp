@@ -1,33 +1,33 @@
 // SPDX-License-Identifier: MIT
-#include "models/pacer/go119_pacer.hpp"
+#include "models/pacer/go_pacer.hpp"
 
 #include "models/pacer/formulas.hpp"
 #include "sim/config/json_check.hpp"
 
 namespace gcsim::pacer {
 
-Go119PacerParams Go119PacerParams::parse(const nlohmann::json& j, const std::string& path) {
+GoPacerParams GoPacerParams::parse(const nlohmann::json& j, const std::string& path) {
   using namespace config;
   require_only_keys(j, {"pi_kp", "pi_ti", "initial_cons_mark"}, path);
-  Go119PacerParams p;
+  GoPacerParams p;
   p.pi_kp = get_double(j, path, "pi_kp", p.pi_kp, 0.0, 100.0);
   p.pi_ti = get_double(j, path, "pi_ti", p.pi_ti, 0.0, 1e6);
   p.initial_cons_mark = get_double(j, path, "initial_cons_mark", p.initial_cons_mark, 0.0, 1e6);
   return p;
 }
 
-nlohmann::json Go119PacerParams::to_json() const {
+nlohmann::json GoPacerParams::to_json() const {
   return {{"pi_kp", pi_kp}, {"pi_ti", pi_ti}, {"initial_cons_mark", initial_cons_mark}};
 }
 
-Go119Pacer::Go119Pacer(const Go119PacerParams& params, const RuntimeSettings& runtime)
-    : params_(params), runtime_(runtime), cons_mark_(params.initial_cons_mark) {
+GoPacer::GoPacer(const GoPacerParams& params, const RuntimeSettings& runtime)
+    : params_(params), runtime_(runtime), traits_(runtime.traits()), cons_mark_(params.initial_cons_mark) {
   controller_.kp = params.pi_kp;
   controller_.ti = params.pi_ti;
 }
 
 // commit (mgcpacer.go@1.19): sweep-distance minimum trigger, GOGC goal, runway.
-void Go119Pacer::commit(const CommitInputs& in) {
+void GoPacer::commit(const CommitInputs& in) {
   sweep_dist_min_trigger_ = in.sweep_done ? 0 : in.heap_live_bytes + kSweepMinHeapDistanceBytes;
   heap_marked_ = in.heap_marked_bytes;
   last_heap_scan_ = in.last_heap_scan_bytes;
@@ -38,13 +38,14 @@ void Go119Pacer::commit(const CommitInputs& in) {
 }
 
 // heapGoalInternal (mgcpacer.go@1.19).
-TriggerGoal Go119Pacer::goal_and_min_trigger(const HeapSnapshot& heap) const {
+TriggerGoal GoPacer::goal_and_min_trigger(const HeapSnapshot& heap) const {
   TriggerGoal r;
   r.goal_bytes = gc_percent_goal_;
   uint64_t limit_goal = kNoGoal;
   if (runtime_.memory_limit_bytes != kNoMemoryLimit) {
     limit_goal = memory_limit_heap_goal_bytes(runtime_.memory_limit_bytes, heap.mapped_ready_bytes,
-                                              heap.heap_free_bytes, heap.heap_alloc_bytes, heap_marked_);
+                                              heap.heap_free_bytes, heap.heap_alloc_bytes, heap_marked_,
+                                              traits_.limit_headroom_percent);
   }
   if (limit_goal < r.goal_bytes) {
     r.goal_bytes = limit_goal;
@@ -58,17 +59,17 @@ TriggerGoal Go119Pacer::goal_and_min_trigger(const HeapSnapshot& heap) const {
   return r;
 }
 
-TriggerGoal Go119Pacer::trigger(const HeapSnapshot& heap) const {
+TriggerGoal GoPacer::trigger(const HeapSnapshot& heap) const {
   TriggerGoal g = goal_and_min_trigger(heap);
   return TriggerGoal{bounded_trigger_bytes(g.goal_bytes, g.trigger_bytes, heap_marked_, runway_), g.goal_bytes,
                      g.memory_limited};
 }
 
 // startCycle (mgcpacer.go@1.19): Tr is the precomputed trigger (not heapLive; see #53738).
-WorkerPlan Go119Pacer::start_cycle(const CycleStartInputs& in) {
+WorkerPlan GoPacer::start_cycle(const CycleStartInputs& in) {
   mark_start_ns_ = in.now;
   TriggerGoal tg = trigger(in.heap);
-  triggered_ = tg.trigger_bytes;
+  triggered_ = traits_.triggered_is_heap_live ? in.heap.heap_live_bytes : tg.trigger_bytes;
   BackgroundWorkers w = background_workers(in.gomaxprocs);
   WorkerPlan plan;
   plan.dedicated_workers = w.dedicated;
@@ -80,7 +81,7 @@ WorkerPlan Go119Pacer::start_cycle(const CycleStartInputs& in) {
 
 // revise (mgcpacer.go@1.19): extrapolate the goal if scan work exceeds the estimate, then
 // assistWorkPerByte = remaining scan work / remaining heap distance.
-AssistRatio Go119Pacer::revise(const MarkProgress& in) const {
+AssistRatio GoPacer::revise(const MarkProgress& in) const {
   int64_t gc_percent = runtime_.gc_percent < 0 ? 100000 : runtime_.gc_percent;
   auto live = static_cast<int64_t>(in.heap.heap_live_bytes);
   auto work = static_cast<int64_t>(in.scan_work_done_bytes);
@@ -110,7 +111,7 @@ AssistRatio Go119Pacer::revise(const MarkProgress& in) const {
 }
 
 // endCycle (mgcpacer.go@1.19): measure cons/mark and feed it to the PI controller.
-CycleEndReport Go119Pacer::end_cycle(const CycleEndInputs& in) {
+CycleEndReport GoPacer::end_cycle(const CycleEndInputs& in) {
   CycleEndReport r;
   TriggerGoal g = goal_and_min_trigger(in.heap);
   r.heap_goal_bytes = g.goal_bytes;
@@ -128,16 +129,31 @@ CycleEndReport Go119Pacer::end_cycle(const CycleEndInputs& in) {
   if (in.heap.heap_live_bytes > triggered_ && work > 0) {
     double current = measured_cons_mark(in.heap.heap_live_bytes, triggered_, utilization, idle_utilization, work);
     r.measured_cons_mark = current;
-    double next = 0;
-    if (!controller_.next(cons_mark_, current, 1.0, next)) next = 0;
-    cons_mark_ = next;
+    switch (traits_.smoothing) {
+      case ConsMarkSmoothing::kPiController: {
+        double next = 0;
+        if (!controller_.next(cons_mark_, current, 1.0, next)) next = 0;
+        cons_mark_ = next;
+        break;
+      }
+      case ConsMarkSmoothing::kMeanOfTwo:  // mgcpacer.go@1.20
+        cons_mark_ = (current + last_cons_mark_[0]) / 2;
+        last_cons_mark_[0] = current;
+        break;
+      case ConsMarkSmoothing::kMaxOfFive:  // mgcpacer.go@1.21
+        cons_mark_ = current;
+        for (double v : last_cons_mark_) cons_mark_ = v > cons_mark_ ? v : cons_mark_;
+        for (int i = 0; i < 3; ++i) last_cons_mark_[i] = last_cons_mark_[i + 1];
+        last_cons_mark_[3] = current;
+        break;
+    }
   }
   triggered_ = UINT64_MAX;
   r.cons_mark = cons_mark_;
   return r;
 }
 
-nlohmann::json Go119Pacer::state() const {
+nlohmann::json GoPacer::state() const {
   return {{"cons_mark", cons_mark_},
           {"pi_error_integral", controller_.error_integral},
           {"heap_marked_bytes", heap_marked_},
