@@ -35,7 +35,7 @@ Experiment parse_experiment(const json& doc, const std::string& base_dir) {
   json runtime = doc.value("runtime", json::object());
   e.process.runtime = RuntimeSettings::parse(runtime, "runtime");
   e.pacer = pacer::resolved_pacer(doc.value("pacer", json{{"kind", "go"}}), "pacer");
-  e.process.cost = CostModel::parse(doc.value("cost_model", json::object()), "cost_model");
+  e.process.cost = CostModel::parse(doc.value("cost_model", json::object()), "cost_model", base_dir);
   e.process.memory = MemoryModel::parse(doc.value("memory", json::object()), "memory");
 
   json output = doc.value("output", json::object());

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 // gcsim command line: run, sweep, sizeclasses, trace, list.
+#include <unistd.h>
+
 #include <filesystem>
 #include <iostream>
 #include <string>
@@ -8,6 +10,7 @@
 #include <boost/program_options.hpp>
 
 #include "app/bench_command.hpp"
+#include "app/calibrate_command.hpp"
 #include "app/experiment.hpp"
 #include "app/run_command.hpp"
 #include "app/sweep_command.hpp"
@@ -28,12 +31,17 @@ constexpr const char* kUsage =
     "commands:\n"
     "  run CONFIG.json [--set path=value ...] [--seed N] [--out DIR] [--force] [--dry-run] [--quiet]\n"
     "                      simulate one experiment; writes DIR (default results/<name>)\n"
-    "  sweep SWEEP.json [--set path=value ...] [--out DIR] [--force] [--quiet]\n"
-    "                      run every point of a sweep; writes DIR/sweep.csv and DIR/runs/<point>/\n"
+    "  sweep SWEEP.json [--set path=value ...] [--out DIR] [--jobs N] [--shard K/N] [--force] [--quiet]\n"
+    "                      run a sweep's points in parallel, resuming a previous run into DIR;\n"
+    "                      writes DIR/results.csv, DIR/results.json and DIR/runs/<point>/\n"
+    "  sweep-merge OUT SHARD_DIR...\n"
+    "                      join the directories of sweep shards (--shard) into OUT\n"
     "  sizeclasses         print Go 1.19's size-class table as CSV\n"
     "  trace convert IN OUT | trace gen KIND --out FILE [--seed N] [--set k=v ...] | trace stats IN\n"
     "                      workload trace tools (format: workloads/TRACE_FORMAT.md)\n"
     "  bench [--quick] [--json FILE] [--dir TMPDIR]\n"
+    "  calibrate OBS.json --out PROFILE.json [--name NAME] [--base PROFILE.json]\n"
+    "                      fit cost-model parameters to real-run observations (docs/VALIDATION.md)\n"
     "                      measure replay throughput, memory and scaling (docs/PERFORMANCE.md)\n"
     "  list                list pacer strategies and workload kinds\n"
     "  version             print the version\n";
@@ -97,15 +105,46 @@ int cmd_run(const std::vector<std::string>& args) {
 }
 
 int cmd_sweep(const std::vector<std::string>& args) {
-  CommonOptions o = parse_common(args, false);
-  nlohmann::json doc = gcsim::config::read_json_file(o.config);
-  for (const auto& s : o.sets) gcsim::config::apply_override(doc, s);
-  std::string name;
-  auto points = gcsim::app::expand_sweep(doc, dir_of(o.config), name);
-  fs::path out = o.out.empty() ? fs::path("results") / name : fs::path(o.out);
-  gcsim::app::run_sweep(points, dir_of(o.config), out, o.force, !o.quiet);
-  if (!o.quiet) std::cout << "gcsim: sweep " << name << ": " << points.size() << " runs\nresults: " << out.string() << "\n";
-  return 0;
+  std::string config, out, shard = "0/1";
+  std::vector<std::string> sets;
+  bool force = false, quiet = false;
+  unsigned jobs = 0;
+  po::options_description desc;
+  desc.add_options()("config", po::value<std::string>(&config))("set", po::value<std::vector<std::string>>(&sets))(
+      "out", po::value<std::string>(&out))("force", po::bool_switch(&force))("quiet", po::bool_switch(&quiet))(
+      "jobs", po::value<unsigned>(&jobs))("shard", po::value<std::string>(&shard));
+  po::positional_options_description pos;
+  pos.add("config", 1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
+  po::notify(vm);
+  if (config.empty()) throw gcsim::InputError("command line", "missing SWEEP.json argument");
+  nlohmann::json doc = gcsim::config::read_json_file(config);
+  for (const auto& s : sets) gcsim::config::apply_override(doc, s);
+  gcsim::app::Sweep sweep = gcsim::app::expand_sweep(doc, dir_of(config));
+  gcsim::app::SweepOptions so;
+  so.jobs = jobs;
+  so.shard = gcsim::app::parse_shard(shard);
+  so.force = force;
+  so.quiet = quiet;
+  so.terminal = ::isatty(2) != 0;
+  fs::path dir = out.empty() ? fs::path("results") / sweep.name : fs::path(out);
+  gcsim::app::SweepOutcome r = gcsim::app::run_sweep(sweep, dir, so, std::cerr);
+  if (!quiet)
+    std::cout << "gcsim: sweep " << sweep.name << ": " << r.in_shard << " points"
+              << (so.shard.count > 1 ? " in shard " + shard + " of " + std::to_string(r.points) : std::string()) << ", "
+              << r.already_done << " already done, " << r.ran << " run, " << r.failed << " failed\nresults: "
+              << (dir / "results.csv").string() << "\n";
+  return r.failed > 0 ? 1 : 0;
+}
+
+int cmd_sweep_merge(const std::vector<std::string>& args) {
+  if (args.size() < 2) throw gcsim::InputError("sweep-merge", "usage: gcsim sweep-merge OUT SHARD_DIR...");
+  std::vector<fs::path> shards(args.begin() + 1, args.end());
+  gcsim::app::MergeOutcome r = gcsim::app::merge_sweeps(args[0], shards);
+  std::cout << "gcsim: sweep-merge: " << r.points << " points: " << r.ok << " ok, " << r.failed << " failed, "
+            << r.missing << " missing\nresults: " << (fs::path(args[0]) / "results.csv").string() << "\n";
+  return r.failed + r.missing > 0 ? 1 : 0;
 }
 
 int cmd_list() {
@@ -129,6 +168,7 @@ int main(int argc, char** argv) {
   try {
     if (cmd == "run") return cmd_run(rest);
     if (cmd == "sweep") return cmd_sweep(rest);
+    if (cmd == "sweep-merge") return cmd_sweep_merge(rest);
     if (cmd == "sizeclasses") {
       gcsim::alloc::write_size_classes_csv(std::cout);
       return 0;
@@ -136,11 +176,12 @@ int main(int argc, char** argv) {
     if (cmd == "trace") return gcsim::workload::run_trace_command(rest, std::cout, std::cerr);
     if (cmd == "list") return cmd_list();
     if (cmd == "bench") return gcsim::app::run_bench_command(rest, std::cout, std::cerr);
+    if (cmd == "calibrate") return gcsim::app::run_calibrate_command(rest);
     if (cmd == "version" || cmd == "--version") {
       std::cout << "gcsim " << GCSIM_VERSION << "\n";
       return 0;
     }
-    std::cerr << "gcsim: unknown command '" << cmd << "'; commands: run, sweep, sizeclasses, trace, list, bench, version\n";
+    std::cerr << "gcsim: unknown command '" << cmd << "'; commands: run, sweep, sweep-merge, sizeclasses, trace, list, bench, calibrate, version\n";
     return 2;
   } catch (const gcsim::InputError& e) {
     std::cerr << "gcsim: " << e.what() << "\n";

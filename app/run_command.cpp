@@ -7,6 +7,8 @@
 
 #include "models/pacer/registry.hpp"
 #include "models/process/go_process.hpp"
+#include "models/stats/mmu.hpp"
+#include "models/stats/pause_stats.hpp"
 #include "models/stats/writers.hpp"
 #include "sim/config/config_error.hpp"
 #include "sim/run_dir.hpp"
@@ -50,6 +52,8 @@ void write_run_outputs(const fs::path& dir, const Experiment& e, const stats::Ru
   write_file(dir / "gctrace.txt", [&](std::ostream& os) { stats::write_gctrace(os, r.cycles); });
   write_file(dir / "utilization.csv",
              [&](std::ostream& os) { stats::write_utilization_csv(os, r.utilization, r.totals.gomaxprocs); });
+  write_file(dir / "mmu.csv", [&](std::ostream& os) { stats::write_mmu_csv(os, stats::mmu_table(r)); });
+  write_file(dir / "pauses.csv", [&](std::ostream& os) { stats::write_pauses_csv(os, stats::stw_pauses(r.cycles)); });
 }
 
 nlohmann::json run_experiment(const Experiment& e, const fs::path& out_dir, bool replace, bool show_progress) {

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "models/cost_model.hpp"
 
+#include <fstream>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "sim/config/config_error.hpp"
 #include "sim/config/json_check.hpp"
 
 namespace gcsim {
@@ -37,13 +39,26 @@ std::vector<std::pair<const char*, double CostModel::*>> fields() {
 
 }  // namespace
 
-CostModel CostModel::parse(const nlohmann::json& j, const std::string& path) {
+CostModel CostModel::parse(const nlohmann::json& j, const std::string& path, const std::string& base_dir) {
   using namespace config;
   require_object(j, path);
   CostModel c;
-  std::vector<std::string_view> allowed{"profile"};
+  std::vector<std::string_view> allowed{"profile", "profile_path"};
   for (auto& [name, member] : fields()) allowed.push_back(name);
   require_only_keys(j, allowed, path);
+  if (j.contains("profile_path")) {
+    std::string rel = get_string(j, path, "profile_path", "");
+    std::string file = rel.empty() || rel[0] == '/' ? rel : base_dir + "/" + rel;
+    std::ifstream in(file);
+    if (!in) throw ConfigError(join_path(path, "profile_path"), "cannot open profile file " + file);
+    nlohmann::json prof = nlohmann::json::parse(in, nullptr, false);
+    if (prof.is_discarded() || !prof.is_object() || !prof.contains("cost_model"))
+      throw ConfigError(join_path(path, "profile_path"), file + " is not a cost profile (needs a cost_model object)");
+    nlohmann::json inner = prof["cost_model"];
+    inner.erase("profile_path");
+    c = parse(inner, file + ": cost_model", base_dir);
+    c.profile = prof.value("name", rel);
+  }
   c.profile = get_string(j, path, "profile", c.profile);
   for (auto& [name, member] : fields()) c.*member = get_double(j, path, name, c.*member, 0.0, 1e12);
   return c;

@@ -37,7 +37,9 @@ struct CostModel {
   std::string profile = "go1.19-ring-calibration";  ///< where the numbers come from
 
   /// Strict parse of the `cost_model` object (all keys optional; unknown keys are errors).
-  static CostModel parse(const nlohmann::json& j, const std::string& path);
+  /// `profile_path` (relative to `base_dir`) loads a profile file written by `gcsim calibrate`
+  /// (configs/profiles/*.json); the other keys then override single costs.
+  static CostModel parse(const nlohmann::json& j, const std::string& path, const std::string& base_dir = ".");
   nlohmann::json to_json() const;
 };
 

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "models/pacer/goal_rule.hpp"
 #include "models/runtime_settings.hpp"
 #include "sim/sim_time.hpp"
 
@@ -84,6 +85,8 @@ struct CycleEndReport {
   double cons_mark = 0;             ///< the smoothed estimate used for the next cycle
   double measured_cons_mark = 0;    ///< this cycle's raw measurement (0 if skipped)
   double utilization = 0;           ///< 0.25 + assist utilization, as endCycle computes it
+  double goal_utilization = 0.25;   ///< the strategy's target GC CPU utilization (gcGoalUtilization)
+  bool has_cons_mark_estimate = true;  ///< cons_mark is an estimate the strategy paces with
 };
 
 /// A pacing strategy. Lifecycle per GC cycle (mirrors runtime/mgcpacer.go):
@@ -106,6 +109,9 @@ class Pacer {
 /// Builds the pacer named by config `pacer.kind` (see models/pacer/registry.hpp).
 struct PacerContext {
   RuntimeSettings runtime;
+  /// GOGC goal formula and minimum heap; the default is the runtime's. The per-cycle mode
+  /// (models/percycle/) sets the pacer-redesign study's variant here.
+  GoalRule goal_rule = {};
 };
 
 }  // namespace gcsim::pacer

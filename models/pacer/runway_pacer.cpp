@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: MIT
+#include "models/pacer/runway_pacer.hpp"
+
+#include <cmath>
+
+#include "models/pacer/formulas.hpp"
+
+namespace gcsim::pacer {
+
+AssistRatio redesign_assist_ratio(const ReviseInputs& r, const MarkProgress& in, uint64_t globals_bytes) {
+  const int64_t gc_percent = r.gc_percent < 0 ? 100000 : r.gc_percent;
+  const auto live = static_cast<int64_t>(in.heap.heap_live_bytes);
+  const auto work = static_cast<int64_t>(in.scan_work_done_bytes);
+  auto heap_goal = static_cast<int64_t>(r.heap_goal_bytes);
+  auto expected = static_cast<int64_t>(r.expected_work_bytes);
+  const auto max_work = static_cast<int64_t>(in.heap_scan_bytes + in.max_stack_scan_bytes + globals_bytes);
+  if (work > expected) {
+    // Keep the planned slope (N − Tr)/W_exp and extend it to the worst-case work, up to γ·N.
+    // (expected = 0 only before anything was ever scanned: then aim straight at the hard goal.)
+    const auto triggered = static_cast<int64_t>(r.triggered_bytes);
+    const auto hard =
+        static_cast<int64_t>((1.0 + static_cast<double>(gc_percent) / 100.0) * static_cast<double>(heap_goal));
+    int64_t ext = hard;
+    if (expected > 0) {
+      double e = static_cast<double>(heap_goal - triggered) / static_cast<double>(expected) *
+                     static_cast<double>(max_work) +
+                 static_cast<double>(triggered);
+      if (e < static_cast<double>(hard)) ext = static_cast<int64_t>(e);
+    }
+    heap_goal = ext;
+    expected = max_work;
+  }
+  if (live > heap_goal) {
+    heap_goal = static_cast<int64_t>(static_cast<double>(heap_goal) * 1.1);
+    expected = max_work;
+  }
+  int64_t work_remaining = expected - work;
+  if (work_remaining < 1000) work_remaining = 1000;
+  int64_t heap_remaining = heap_goal - live;
+  if (heap_remaining <= 0) heap_remaining = 1;
+  return AssistRatio{static_cast<double>(work_remaining) / static_cast<double>(heap_remaining),
+                     static_cast<double>(heap_remaining) / static_cast<double>(work_remaining)};
+}
+
+bool measure_cons_mark(const CycleEndInputs& in, sim::SimTimeNs mark_start_ns, uint64_t triggered_bytes,
+                       double& utilization, double& out) {
+  const sim::DurationNs duration = in.now - mark_start_ns;
+  utilization = kBackgroundUtilization;
+  double idle_utilization = 0;
+  if (duration > 0) {
+    const double cap = static_cast<double>(duration) * in.gomaxprocs;
+    utilization += static_cast<double>(in.assist_cpu_ns) / cap;
+    idle_utilization = static_cast<double>(in.idle_mark_cpu_ns) / cap;
+  }
+  const uint64_t work = in.heap_scan_work_bytes + in.stack_scan_work_bytes + in.globals_scan_work_bytes;
+  if (in.heap.heap_live_bytes <= triggered_bytes || work == 0 || utilization >= 1) return false;
+  double m = measured_cons_mark(in.heap.heap_live_bytes, triggered_bytes, utilization, idle_utilization, work);
+  if (!std::isfinite(m)) return false;
+  out = m;
+  return true;
+}
+
+RunwayPacer::RunwayPacer(const RuntimeSettings& runtime, const GoalRule& rule) : runtime_(runtime), rule_(rule) {}
+
+uint64_t RunwayPacer::gogc_goal_bytes() const {
+  return rule_.goal_bytes(heap_marked_, last_stack_scan_, globals_, runtime_.gc_percent);
+}
+
+void RunwayPacer::commit(const CommitInputs& in) {
+  sweep_dist_min_trigger_ = in.sweep_done ? 0 : in.heap_live_bytes + kSweepMinHeapDistanceBytes;
+  heap_marked_ = in.heap_marked_bytes;
+  last_heap_scan_ = in.last_heap_scan_bytes;
+  last_stack_scan_ = in.last_stack_scan_bytes;
+  globals_ = in.globals_bytes;
+  gc_percent_goal_ = gogc_goal_bytes();
+  runway_ = runway_bytes(runway_cons_mark(), last_heap_scan_, last_stack_scan_, globals_);
+}
+
+// heapGoalInternal (mgcpacer.go@1.21): GOGC goal unless the memory limit is lower.
+TriggerGoal RunwayPacer::goal_and_min_trigger(const HeapSnapshot& heap) const {
+  TriggerGoal r;
+  r.goal_bytes = gc_percent_goal_;
+  if (runtime_.memory_limit_bytes != kNoMemoryLimit) {
+    uint64_t limit_goal = memory_limit_heap_goal_bytes(runtime_.memory_limit_bytes, heap.mapped_ready_bytes,
+                                                       heap.heap_free_bytes, heap.heap_alloc_bytes, heap_marked_,
+                                                       runtime_.traits().limit_headroom_percent);
+    if (limit_goal < r.goal_bytes) {
+      r.goal_bytes = limit_goal;
+      r.trigger_bytes = 0;
+      r.memory_limited = true;
+      return r;
+    }
+  }
+  if (sweep_dist_min_trigger_ > r.goal_bytes) r.goal_bytes = sweep_dist_min_trigger_;
+  r.trigger_bytes = sweep_dist_min_trigger_;
+  if (triggered_ != UINT64_MAX && r.goal_bytes < triggered_ + kMinRunwayBytes) r.goal_bytes = triggered_ + kMinRunwayBytes;
+  return r;
+}
+
+TriggerGoal RunwayPacer::trigger(const HeapSnapshot& heap) const {
+  TriggerGoal g = goal_and_min_trigger(heap);
+  return TriggerGoal{bounded_trigger_bytes(g.goal_bytes, g.trigger_bytes, heap_marked_, runway_), g.goal_bytes,
+                     g.memory_limited};
+}
+
+WorkerPlan RunwayPacer::start_cycle(const CycleStartInputs& in) {
+  mark_start_ns_ = in.now;
+  triggered_ = in.heap.heap_live_bytes;  // Go 1.20+: the heap at cycle start, not the precomputed trigger
+  BackgroundWorkers w = background_workers(in.gomaxprocs);
+  WorkerPlan plan;
+  plan.dedicated_workers = w.dedicated;
+  plan.fractional_goal = w.fractional_goal;
+  plan.max_idle_workers = in.gomaxprocs - w.dedicated;
+  plan.triggered_bytes = triggered_;
+  return plan;
+}
+
+AssistRatio RunwayPacer::revise(const MarkProgress& in) const {
+  ReviseInputs r;
+  r.heap_goal_bytes = goal_and_min_trigger(in.heap).goal_bytes;
+  r.triggered_bytes = triggered_ == UINT64_MAX ? in.heap.heap_live_bytes : triggered_;
+  r.expected_work_bytes = expected_work_bytes();
+  r.gc_percent = runtime_.gc_percent;
+  return redesign_assist_ratio(r, in, globals_);
+}
+
+CycleEndReport RunwayPacer::end_cycle(const CycleEndInputs& in) {
+  CycleEndReport r;
+  TriggerGoal g = goal_and_min_trigger(in.heap);
+  r.heap_goal_bytes = g.goal_bytes;
+  r.goal_from_limit = g.memory_limited;
+  double measured = 0;
+  if (measure_cons_mark(in, mark_start_ns_, triggered_, r.utilization, measured)) {
+    r.measured_cons_mark = measured;
+    observe(measured);
+  }
+  triggered_ = UINT64_MAX;
+  r.cons_mark = reported_cons_mark();
+  r.goal_utilization = kGoalUtilization;
+  return r;
+}
+
+nlohmann::json RunwayPacer::state() const {
+  return {{"cons_mark", reported_cons_mark()},
+          {"runway_cons_mark", runway_cons_mark()},
+          {"heap_marked_bytes", heap_marked_},
+          {"runway_bytes", runway_},
+          {"gc_percent_heap_goal_bytes", gc_percent_goal_}};
+}
+
+}  // namespace gcsim::pacer
