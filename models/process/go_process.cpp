@@ -220,15 +220,6 @@ double GoProcess::allocation_scavenge(uint64_t scav_bytes) {
   return cpu;
 }
 
-// Hot path: one multiply per event; whole nanoseconds move to the clock, the fraction carries.
-void GoProcess::advance_cpu(double cpu_ns) {
-  wall_residual_ns_ += cpu_ns * inv_parallelism_;
-  if (wall_residual_ns_ >= 1.0) {
-    auto whole = static_cast<sim::SimTimeNs>(wall_residual_ns_);
-    now_ += whole;
-    wall_residual_ns_ -= static_cast<double>(whole);
-  }
-}
 
 // bgsweep (mgcsweep.go): one goroutine sweeping spans on an otherwise idle P.
 void GoProcess::background_sweep() {
@@ -643,6 +634,10 @@ void GoProcess::sample() {
   smp.live_object_bytes = f.live_object_bytes;
   smp.stack_inuse_bytes = stacks_.inuse_bytes();
   smp.mapped_ready_bytes = mapped_ready_bytes();
+  // Every mapped-ready page is touched memory in this model (fresh memory counts as released until
+  // a span uses it), so the RSS estimate equals mappedReady.
+  smp.rss_estimate_bytes = smp.mapped_ready_bytes;
+  smp.memory_limit_bytes = s_.runtime.memory_limit_bytes;
   smp.sys_bytes = sys_bytes();
   smp.heap_released_bytes = f.heap_released_bytes;
   smp.limiter_fill_ns = limiter_.fill_ns();

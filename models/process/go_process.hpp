@@ -71,7 +71,16 @@ class GoProcess {
   void sample();
   void schedule_sample();
 
-  void advance_cpu(double cpu_ns);
+  /// Hot path (inline): CPU work advances the wall clock by cpu / parallelism; whole nanoseconds
+  /// move to the clock, the fraction carries (integer time, no drift).
+  void advance_cpu(double cpu_ns) {
+    wall_residual_ns_ += cpu_ns * inv_parallelism_;
+    if (wall_residual_ns_ >= 1.0) {
+      auto whole = static_cast<sim::SimTimeNs>(wall_residual_ns_);
+      now_ += whole;
+      wall_residual_ns_ -= static_cast<double>(whole);
+    }
+  }
   void update_capacity();
   void background_sweep();
   double assist(uint32_t g);

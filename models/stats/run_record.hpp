@@ -68,7 +68,9 @@ struct Sample {
   uint64_t heap_sys_bytes = 0;
   uint64_t live_object_bytes = 0;
   uint64_t stack_inuse_bytes = 0;
-  uint64_t mapped_ready_bytes = 0;   ///< Sys − HeapReleased: what GOMEMLIMIT is compared against (≈ RSS)
+  uint64_t mapped_ready_bytes = 0;   ///< Sys − HeapReleased: what GOMEMLIMIT is compared against
+  uint64_t rss_estimate_bytes = 0;   ///< HeapInuse + heapFree + stacks + runtime overhead (what the OS holds)
+  uint64_t memory_limit_bytes = 0;   ///< GOMEMLIMIT (INT64_MAX: none)
   uint64_t sys_bytes = 0;            ///< MemStats.Sys
   uint64_t heap_released_bytes = 0;
   uint64_t limiter_fill_ns = 0;

@@ -103,7 +103,7 @@ void write_utilization_csv(std::ostream& os, const std::vector<UtilizationStep>&
 
 void write_timeseries_csv(std::ostream& os, const std::vector<Sample>& samples) {
   os << "t_ns,heap_live_bytes,heap_goal_bytes,trigger_bytes,heap_alloc_bytes,heap_inuse_bytes,heap_sys_bytes,"
-        "live_object_bytes,stack_inuse_bytes,mapped_ready_bytes,sys_bytes,heap_released_bytes,limiter_fill_ns,"
+        "live_object_bytes,stack_inuse_bytes,mapped_ready_bytes,rss_estimate_bytes,memory_limit_bytes,sys_bytes,heap_released_bytes,limiter_fill_ns,"
         "limiter_enabled,rounding_waste_bytes,span_tail_waste_bytes,empty_slot_bytes,"
         "dead_unswept_bytes,gc_phase\n";
   for (const Sample& s : samples) {
