@@ -12,6 +12,7 @@
 #include "app/bench_command.hpp"
 #include "app/calibrate_command.hpp"
 #include "app/experiment.hpp"
+#include "app/pacer_scenarios_command.hpp"
 #include "app/run_command.hpp"
 #include "app/sweep_command.hpp"
 #include "models/allocator/size_classes.hpp"
@@ -40,9 +41,11 @@ constexpr const char* kUsage =
     "  trace convert IN OUT | trace gen KIND --out FILE [--seed N] [--set k=v ...] | trace stats IN\n"
     "                      workload trace tools (format: workloads/TRACE_FORMAT.md)\n"
     "  bench [--quick] [--json FILE] [--dir TMPDIR]\n"
+    "                      measure replay throughput, memory and scaling (docs/PERFORMANCE.md)\n"
     "  calibrate OBS.json --out PROFILE.json [--name NAME] [--base PROFILE.json]\n"
     "                      fit cost-model parameters to real-run observations (docs/VALIDATION.md)\n"
-    "                      measure replay throughput, memory and scaling (docs/PERFORMANCE.md)\n"
+    "  pacer-scenarios --out DIR [--pacers a,b] [--semantics model|runtime|both] [--go-tests] [--bench]\n"
+    "                      pacer strategies on per-GC-cycle scenarios (docs/PACERS.md)\n"
     "  list                list pacer strategies and workload kinds\n"
     "  version             print the version\n";
 
@@ -176,6 +179,7 @@ int main(int argc, char** argv) {
     if (cmd == "trace") return gcsim::workload::run_trace_command(rest, std::cout, std::cerr);
     if (cmd == "list") return cmd_list();
     if (cmd == "bench") return gcsim::app::run_bench_command(rest, std::cout, std::cerr);
+    if (cmd == "pacer-scenarios") return gcsim::app::run_pacer_scenarios_command(rest, std::cout, std::cerr);
     if (cmd == "calibrate") return gcsim::app::run_calibrate_command(rest);
     if (cmd == "version" || cmd == "--version") {
       std::cout << "gcsim " << GCSIM_VERSION << "\n";

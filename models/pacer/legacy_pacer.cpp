@@ -57,7 +57,11 @@ void LegacyPacer::commit(const CommitInputs& in) {
     return;
   }
   const double scaling = static_cast<double>(gc_percent) / 100;
-  trigger_ratio_ = std::clamp(raw_ratio_, params_.min_trigger_ratio * scaling, params_.max_trigger_ratio * scaling);
+  // The study's old model starts from the unclamped 7/8 (go116.go); the runtime clamps at init too.
+  const bool first_model_cycle = model_ && in.heap_marked_bytes == 0;
+  trigger_ratio_ = first_model_cycle
+                       ? raw_ratio_
+                       : std::clamp(raw_ratio_, params_.min_trigger_ratio * scaling, params_.max_trigger_ratio * scaling);
   goal_ = heap_marked_ + heap_marked_ * static_cast<uint64_t>(gc_percent) / 100;
   trigger_ = static_cast<uint64_t>(static_cast<double>(heap_marked_) * (1 + trigger_ratio_));
   if (model_) {

@@ -46,20 +46,14 @@ uint64_t MemBalancerPacer::gogc_goal_bytes() const {
   const int32_t gc_percent = runtime().gc_percent;
   if (gc_percent < 0) return kNoGoal;
   const double g = static_cast<double>(gc_percent) / 100;
-  const auto m = static_cast<double>(heap_marked_bytes());
   const auto w = static_cast<double>(expected_work_bytes());
-  // Roots (stacks, globals) are part of W and of the clamp base, as in the runtime's goal.
-  const double base = m + (w - static_cast<double>(heap_marked_bytes() > 0 ? 0 : 0)) * 0 + w - w + m * 0;
-  (void)base;
   double headroom = g * std::sqrt(params_.reference_work_bytes * w * std::max(estimate_, 0.0) /
                                   params_.reference_cons_mark);
-  const double roots = static_cast<double>(expected_work_bytes()) - 0.0;  // W ≥ S + G
-  (void)roots;
-  const double clamp_base = g * m;
-  headroom = std::clamp(headroom, params_.min_headroom_ratio * clamp_base, params_.max_headroom_ratio * clamp_base);
-  uint64_t goal = heap_marked_bytes() + static_cast<uint64_t>(headroom);
-  const uint64_t minimum = goal_rule().minimum_bytes(gc_percent);
-  return std::max(goal, minimum);
+  // GOGC's own headroom, g·(M + S + G), is the unit of the clamp.
+  const double gogc_headroom = g * static_cast<double>(heap_marked_bytes() + roots_bytes());
+  headroom = std::clamp(headroom, params_.min_headroom_ratio * gogc_headroom, params_.max_headroom_ratio * gogc_headroom);
+  const uint64_t goal = heap_marked_bytes() + static_cast<uint64_t>(headroom);
+  return std::max(goal, goal_rule().minimum_bytes(gc_percent));
 }
 
 nlohmann::json MemBalancerPacer::state() const {

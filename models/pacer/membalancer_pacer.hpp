@@ -12,7 +12,7 @@ namespace gcsim::pacer {
 
 struct MemBalancerParams {
   double reference_work_bytes = 64.0 * (1 << 20);  ///< W_ref: where the rule gives GOGC's headroom …
-  double reference_cons_mark = 0.05;               ///< c_ref: … at this cons/mark
+  double reference_cons_mark = 0.25;               ///< c_ref: … at this cons/mark (the ring calibration's)
   double smoothing = 0.5;            ///< weight of the newest cons/mark measurement (EWMA)
   double min_headroom_ratio = 0.1;   ///< E ≥ this · GOGC/100 · (M + S + G)
   double max_headroom_ratio = 4.0;   ///< E ≤ this · GOGC/100 · (M + S + G)

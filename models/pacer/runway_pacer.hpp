@@ -58,6 +58,8 @@ class RunwayPacer : public Pacer {
   uint64_t heap_marked_bytes() const { return heap_marked_; }
   /// Ps + S + G of the committed state.
   uint64_t expected_work_bytes() const { return last_heap_scan_ + last_stack_scan_ + globals_; }
+  /// S + G of the committed state.
+  uint64_t roots_bytes() const { return last_stack_scan_ + globals_; }
 
  private:
   TriggerGoal goal_and_min_trigger(const HeapSnapshot& heap) const;

@@ -176,7 +176,8 @@ TEST_SUITE("pacer") {
   TEST_CASE("registry: unknown kind and unknown params name the JSON path") {
     PacerContext ctx{RuntimeSettings{}};
     CHECK_THROWS_WITH_AS(make_pacer(nlohmann::json{{"kind", "go121x"}}, "pacer", ctx),
-                         "pacer.kind: unknown pacer 'go121x'; known: go", ConfigError);
+                         "pacer.kind: unknown pacer 'go121x'; known: go, go1.18, go1.19, go1.20, go1.21, go1.5-legacy, redesign-model, membalancer, kalman",
+                         ConfigError);
     CHECK_THROWS_WITH_AS(make_pacer(nlohmann::json{{"kind", "go"}, {"params", {{"pi_kq", 1}}}}, "pacer", ctx),
                          "pacer.params.pi_kq: unknown key (did you mean pi_kp?)", ConfigError);
     CHECK(resolved_pacer(nlohmann::json{{"kind", "go"}}, "pacer")["params"]["pi_ti"] == 4.0);
