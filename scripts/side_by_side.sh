@@ -77,15 +77,28 @@ for i in $(seq "$REPEATS"); do
   sim_walls+=($((t1 - t0)))
 done
 
+# For the default ring, also the hand-written Go program (no trace interpretation): for reference.
+ringcal_loop=0
+if [ "$default_ring" = 1 ] && [ "$go_kind" = replayer ] &&
+   (cd workloads/go/ring_calibration && "$GO" build -o "$tmp/ringcal" . ) >>"$tmp/go_build.log" 2>&1; then
+  ringcal_loops=()
+  for i in $(seq "$REPEATS"); do
+    GOMAXPROCS=2 GOGC=100 "$tmp/ringcal" >"$tmp/ringcal_$i.json"
+    ringcal_loops+=("$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["wall_ns"])' "$tmp/ringcal_$i.json")")
+  done
+  ringcal_loop=$(printf '%s\n' "${ringcal_loops[@]}" | best)
+fi
+
 go_wall=$(printf '%s\n' "${go_walls[@]}" | best)
 go_loop=$(printf '%s\n' "${go_loops[@]}" | best)
 sim_wall=$(printf '%s\n' "${sim_walls[@]}" | best)
 python3 - "$go_kind" "$trace" "$tmp/go_1.json" "$tmp/sim_1/summary.json" "$go_wall" "$go_loop" "$sim_wall" \
-  "$REPEATS" <<'EOF'
+  "$REPEATS" "$ringcal_loop" <<'EOF'
 import json, os, sys
 kind, trace, go_json, sim_json = sys.argv[1:5]
 go_wall, go_loop, sim_wall = (int(x) / 1e9 for x in sys.argv[5:8])
 repeats = sys.argv[8]
+ringcal_loop = int(sys.argv[9]) / 1e9
 g = json.load(open(go_json))
 s = json.load(open(sim_json))
 go_gc = g.get("NumGC", g.get("num_gc"))
@@ -98,4 +111,7 @@ print("  gcsim run:  process wall %.3f s (%s events, %.1f M events/s); %s GC cyc
       % (sim_wall, s["events"], s["events"] / sim_wall / 1e6, s["num_gc"]))
 print("ratio gcsim / Go: %.3f against Go's loop alone, %.3f process to process  (target <= 0.25)"
       % (sim_wall / go_loop, sim_wall / go_wall))
+if ringcal_loop > 0:
+    print("for reference, the hand-written ring program (workloads/go/ring_calibration): loop %.3f s; "
+          "gcsim / it = %.3f" % (ringcal_loop, sim_wall / ringcal_loop))
 EOF

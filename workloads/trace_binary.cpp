@@ -33,6 +33,41 @@ inline VarintStatus get_varint(const uint8_t*& p, const uint8_t* end, uint64_t& 
   return VarintStatus::kOverflow;
 }
 
+/// Unrolled LEB128 decode of values of at most 4 bytes without bounds checks (the caller
+/// guarantees 10 readable bytes); returns false with p unchanged for longer encodings.
+inline bool get_varint_short(const uint8_t*& p, uint64_t& v) {
+  const uint8_t* q = p;
+  uint64_t b = *q++;
+  if (b < 0x80) {
+    v = b;
+    p = q;
+    return true;
+  }
+  uint64_t r = b & 0x7f;
+  b = *q++;
+  r |= (b & 0x7f) << 7;
+  if (b < 0x80) {
+    v = r;
+    p = q;
+    return true;
+  }
+  b = *q++;
+  r |= (b & 0x7f) << 14;
+  if (b < 0x80) {
+    v = r;
+    p = q;
+    return true;
+  }
+  b = *q++;
+  r |= (b & 0x7f) << 21;
+  if (b < 0x80) {
+    v = r;
+    p = q;
+    return true;
+  }
+  return false;
+}
+
 inline uint8_t* put_varint(uint8_t* p, uint64_t v) {
   while (v >= 0x80) {
     *p++ = static_cast<uint8_t>(v | 0x80);
@@ -146,6 +181,8 @@ size_t BinaryTraceReader::decode(const uint8_t*& p_ref, const uint8_t* end, bool
   size_t bit_words = live_bits_.size();
   auto field = [&](const uint8_t* rec) __attribute__((always_inline)) -> uint64_t {
     uint64_t v = 0;
+    if (end - p >= 10 && get_varint_short(p, v)) [[likely]]
+      return v;
     VarintStatus st = get_varint(p, end, v);
     if (st != VarintStatus::kOk) [[unlikely]]
       bad_varint(rec, st == VarintStatus::kTruncated);

@@ -208,7 +208,7 @@ uint32_t Heap::refill(int p, uint8_t spanclass, uint32_t& swept) {
   return s;
 }
 
-uint32_t Heap::alloc_slot(int p, uint8_t spanclass, AllocOutcome& out) {
+inline uint32_t Heap::alloc_slot(int p, uint8_t spanclass, AllocOutcome& out) {
   uint32_t s = cache_[static_cast<size_t>(p) * kNumSpanClasses + spanclass];
   if (s == kNoIndex || spans_[s].alloc_count == spans_[s].nelems) {
     uint32_t swept = 0;

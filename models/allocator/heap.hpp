@@ -144,7 +144,7 @@ class Heap {
   void release_span(uint32_t s);
   uint32_t acquire_span(uint8_t spanclass, uint32_t& swept);  // mcentral.cacheSpan
   uint32_t refill(int p, uint8_t spanclass, uint32_t& swept);  // mcache.refill
-  uint32_t alloc_slot(int p, uint8_t spanclass, AllocOutcome& out);
+  [[gnu::always_inline]] inline uint32_t alloc_slot(int p, uint8_t spanclass, AllocOutcome& out);
   void sweep_span(uint32_t s);
   uint32_t sweep_one();  // sweepone: next unswept span from the global list
   uint32_t deduct_sweep_credit(uint64_t span_bytes, uint64_t caller_pages);

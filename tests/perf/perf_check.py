@@ -61,7 +61,7 @@ def cpu_model():
     return platform.processor() or "unknown"
 
 
-def record(gcsim, n, path):
+def record(gcsim, n, path, note):
     runs = []
     for i in range(n):
         fig = run_bench(gcsim)
@@ -92,6 +92,7 @@ def record(gcsim, n, path):
             "gcsim_version": runs[0]["gcsim_version"],
             "load_average_range": [min(r["load_average"]["before"] for r in runs),
                                    max(r["load_average"]["after"] for r in runs)],
+            "note": note,
         },
     }
     with open(path, "w") as f:
@@ -146,9 +147,10 @@ def main():
     ap.add_argument("--baseline", default=DEFAULT_BASELINE, help="baseline JSON (default: tests/perf/baseline.json)")
     ap.add_argument("--tolerance", type=float, default=None, help="allowed fall, as a fraction (default: baseline's)")
     ap.add_argument("--record", type=int, metavar="N", help="run N times and write the median as the baseline")
+    ap.add_argument("--note", default="", help="with --record: a note stored in the baseline (e.g. the commit)")
     a = ap.parse_args()
     if a.record:
-        return record(a.gcsim, a.record, a.baseline)
+        return record(a.gcsim, a.record, a.baseline, a.note)
     return check(a.gcsim, a.baseline, a.tolerance)
 
 
