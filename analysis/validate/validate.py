@@ -1,0 +1,429 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Validate gcsim against the real Go runtime, scenario by scenario.
+
+Usage:
+    validate.py SCENARIO.json... [--repeats N] [--out DIR] [--gcsim PATH] [--go PATH]
+                [--replayer PATH] [--layout first|all] [--idle-wait S] [--check]
+
+For each scenario (a gcsim experiment config whose workload is a generator kind
+or a trace):
+
+ 1. the binary trace: `gcsim trace gen KIND --seed SEED --set k=v ...` from the
+    config's workload params and seed, or the config's trace file (a text trace
+    is converted with `gcsim trace convert`);
+ 2. the real runtime: the replayer (workloads/go/replayer) runs the trace N
+    times with GOGC / GOMAXPROCS / GOMEMLIMIT from the config's runtime section
+    (gogc "off" -> GOGC=off, memory_limit_bytes n -> GOMEMLIMIT=nB; gcsim's
+    defaults when absent: GOGC=100, GOMAXPROCS=8, no limit) and
+    GODEBUG=gctrace=1;
+ 3. the simulation: `gcsim run CONFIG --out DIR/NAME/sim`;
+ 4. the same metrics from both sides (METRICS below): the real side's median and
+    [min, max] over the N runs, the simulated value and the relative error
+    (sim - real median) / real median.
+
+Writes DIR/NAME/{trace.gctb, real/runK.json, real/runK.gctrace.txt, sim/...},
+DIR/validation.json and DIR/validation.md, and prints one table per scenario.
+With --check the exit status is 1 if any metric with a target misses it.
+Python 3 standard library only.
+"""
+
+import argparse
+import json
+import math
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+# ---------------------------------------------------------------------------
+# Accuracy targets: relative error |sim - real| / real. "each" is checked
+# against every real run, "median" against the median of the real runs.
+TARGETS = {
+    #  metric        check      limit
+    "num_gc":      {"each": 0.15, "median": 0.05},
+    "goal_mib":    {"median": 0.10},
+    "peak_mib":    {"median": 0.15},
+    "gc_cpu_pct":  {"median": 0.25},
+}
+
+# Metrics, in table order: key, label, unit, how it is computed (same definition on both sides).
+METRICS = [
+    ("num_gc", "NumGC", "", "real: GCs during the replay loop (MemStats.NumGC growth; the replayer's own setup may cause one GC before it); sim: summary.json num_gc"),
+    ("goal_mib", "heap goal, mean 2nd half", "MiB", "mean gctrace 'goal' over cycles N//2..N-1"),
+    ("marked_mib", "marked heap h2, mean 2nd half", "MiB", "mean gctrace h2 (h0->h1->h2) over cycles N//2..N-1"),
+    ("peak_mib", "peak heap (max h1)", "MiB", "max gctrace h1 over all cycles"),
+    ("gc_cpu_pct", "GC CPU", "%", "100 * sum over cycles of gctrace CPU p1+a+b+p2 (STW x procs, assist, dedicated+fractional; no idle) "
+     "/ (duration x GOMAXPROCS); duration = real: replay loop wall time, sim: simulated_ns (= Go's GCCPUFraction over the trace; "
+     "sim: summary.json gc_cpu_fraction)"),
+    ("pause_p50_ms", "STW pause per cycle p50", "ms", "real: c1+c3 of each gctrace line; sim: cycles.csv stw_sweep_term_ns+stw_mark_term_ns (median)"),
+    ("pause_max_ms", "STW pause per cycle max", "ms", "as p50"),
+    ("total_alloc_mib", "total allocated", "MiB", "real: TotalAlloc growth during the replay loop (no object table, no setup); sim: summary.json total_alloc_bytes"),
+]
+
+MIB = 1 << 20
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
+REPLAYER_SRC = os.path.join(ROOT, "workloads", "go", "replayer")
+
+# Go 1.19 gctrace line (runtime/mgc.go); "MB" is bytes>>20.
+GC_RE = re.compile(
+    r"^gc (\d+) @([\d.]+)s (\d+)%: ([\d.]+)\+([\d.]+)\+([\d.]+) ms clock, "
+    r"([\d.]+)\+([\d.]+)/([\d.]+)/([\d.]+)\+([\d.]+) ms cpu, "
+    r"(\d+)->(\d+)->(\d+) MB, (\d+) MB goal, (\d+) MB stacks, (\d+) MB globals, (\d+) P")
+GC_KEYS = ["n", "t", "u", "c1", "c2", "c3", "p1", "a", "b", "i", "p2",
+           "h0", "h1", "h2", "goal", "stacks", "globals", "procs"]
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def die(msg):
+    log(f"validate.py: {msg}")
+    sys.exit(2)
+
+
+def parse_gctrace(path):
+    cycles = []
+    with open(path, errors="replace") as f:
+        for line in f:
+            m = GC_RE.match(line.strip())
+            if m:
+                cycles.append({k: float(v) for k, v in zip(GC_KEYS, m.groups())})
+    return cycles
+
+
+def read_csv(path):
+    import csv
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def gctrace_metrics(cycles, duration_ns, procs):
+    """Metrics that come from gctrace lines, identical for real and simulated runs."""
+    cpu_ms = sum(c["p1"] + c["a"] + c["b"] + c["p2"] for c in cycles)
+    out = {"gc_cpu_pct": 100.0 * cpu_ms * 1e6 / (duration_ns * procs) if duration_ns > 0 else None}
+    if not cycles:
+        out.update({"goal_mib": None, "marked_mib": None, "peak_mib": None})
+        return out
+    sh = cycles[len(cycles) // 2:]
+    out["goal_mib"] = statistics.mean(c["goal"] for c in sh)
+    out["marked_mib"] = statistics.mean(c["h2"] for c in sh)
+    out["peak_mib"] = max(c["h1"] for c in cycles)
+    return out
+
+
+def pause_metrics(pauses_ms):
+    if not pauses_ms:
+        return {"pause_p50_ms": None, "pause_max_ms": None}
+    return {"pause_p50_ms": statistics.median(pauses_ms), "pause_max_ms": max(pauses_ms)}
+
+
+def idle_wait(limit_s):
+    """Wait until the machine is idle (< 10 % CPU busy over 1 s), at most limit_s seconds."""
+    if limit_s <= 0:
+        return
+
+    def snap():
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:]]
+        busy = v[0] + v[1] + v[2] + v[5] + v[6] + (v[7] if len(v) > 7 else 0)
+        return busy, busy + v[3] + v[4]
+
+    t0 = time.time()
+    while time.time() - t0 < limit_s:
+        b1, t1 = snap()
+        time.sleep(1)
+        b2, t2 = snap()
+        if t2 > t1 and 100 * (b2 - b1) / (t2 - t1) < 10:
+            return
+    log("  warning: machine still busy, running anyway")
+
+
+def run(cmd, **kw):
+    p = subprocess.run(cmd, **kw)
+    if p.returncode != 0:
+        err = p.stderr.decode(errors="replace") if isinstance(p.stderr, bytes) else (p.stderr or "")
+        die(f"command failed ({p.returncode}): {' '.join(cmd)}\n{err[-2000:]}")
+    return p
+
+
+# ---------------------------------------------------------------------------
+# Scenario steps
+
+def runtime_env(cfg):
+    """GOGC / GOMAXPROCS / GOMEMLIMIT from the config's runtime section (gcsim's defaults when absent)."""
+    rt = cfg.get("runtime", {}) or {}
+    gogc = rt.get("gogc", 100)
+    gomaxprocs = int(rt.get("gomaxprocs", 8))
+    limit = rt.get("memory_limit_bytes")
+    env = {"GOGC": "off" if gogc == "off" else str(int(gogc)), "GOMAXPROCS": str(gomaxprocs)}
+    if limit is not None:
+        env["GOMEMLIMIT"] = f"{int(limit)}B"
+    return env
+
+
+def make_trace(cfg, cfg_path, sdir, gcsim):
+    wl = cfg.get("workload") or die(f"{cfg_path}: no workload")
+    kind = wl.get("kind")
+    params = wl.get("params", {}) or {}
+    out = os.path.join(sdir, "trace.gctb")
+    if kind == "trace":
+        src = params.get("path") or die(f"{cfg_path}: workload.params.path missing")
+        if not os.path.isabs(src):
+            src = os.path.join(os.path.dirname(os.path.abspath(cfg_path)), src)
+        with open(src, "rb") as f:
+            binary = f.read(8) == b"GCSIMTRC"
+        if binary:
+            return src, {"source": src}
+        run([gcsim, "trace", "convert", src, out], capture_output=True)
+        return out, {"source": src, "converted": out}
+    seed = int(cfg.get("seed", 1))
+    cmd = [gcsim, "trace", "gen", kind, "--out", out, "--seed", str(seed)]
+    for k, v in params.items():
+        cmd += ["--set", f"{k}={json.dumps(v)}"]
+    run(cmd, capture_output=True)
+    return out, {"generator": kind, "seed": seed, "command": cmd}
+
+
+def run_real(trace, env_rt, sdir, replayer, repeats, layout, idle_s):
+    rdir = os.path.join(sdir, "real")
+    os.makedirs(rdir, exist_ok=True)
+    runs = []
+    for k in range(1, repeats + 1):
+        env = dict(os.environ)
+        env.pop("GOMEMLIMIT", None)
+        env.update(env_rt)
+        env["GODEBUG"] = "gctrace=1"
+        jpath = os.path.join(rdir, f"run{k}.json")
+        gpath = os.path.join(rdir, f"run{k}.gctrace.txt")
+        idle_wait(idle_s)
+        with open(gpath, "wb") as gerr:
+            p = subprocess.run([replayer, "-trace", trace, "-metrics", jpath, "-layout", layout],
+                               env=env, stdout=subprocess.PIPE, stderr=gerr)
+        if p.returncode != 0:
+            with open(gpath, errors="replace") as f:
+                die(f"replayer failed ({p.returncode}) on {trace}:\n{f.read()[-2000:]}")
+        with open(jpath) as f:
+            j = json.load(f)
+        all_cycles = parse_gctrace(gpath)
+        # Only the cycles of the replay loop: a GC before it comes from the replayer's own setup
+        # (e.g. allocating the object table), not from the trace.
+        cyc = [c for c in all_cycles if c["n"] > j["num_gc_before_loop"]]
+        m = {"num_gc": j["loop_num_gc"], "num_gc_total": j["NumGC"],
+             "gc_cpu_fraction_process": j["GCCPUFraction"]}
+        m.update(gctrace_metrics(cyc, j["wall_ns"], j["gomaxprocs"]))
+        m.update(pause_metrics([c["c1"] + c["c3"] for c in cyc]))
+        m["total_alloc_mib"] = j["loop_total_alloc"] / MIB  # the replay loop only: no table, no setup
+        m["wall_s"] = j["wall_ns"] / 1e9
+        m["gctrace_cycles"] = len(cyc)
+        if len(all_cycles) != j["NumGC"]:
+            log(f"  note: run {k}: {len(all_cycles)} gctrace lines but NumGC {j['NumGC']}")
+        log(f"  real run {k}/{repeats}: NumGC {j['loop_num_gc']} in the replay loop ({j['NumGC']} in all), "
+            f"wall {m['wall_s']:.2f} s")
+        runs.append(m)
+    return runs
+
+
+def run_sim(cfg_path, sdir, gcsim):
+    out = os.path.join(sdir, "sim")
+    run([gcsim, "run", cfg_path, "--out", out, "--force", "--quiet"], capture_output=True)
+    with open(os.path.join(out, "summary.json")) as f:
+        s = json.load(f)
+    cyc = parse_gctrace(os.path.join(out, "gctrace.txt"))
+    rows = read_csv(os.path.join(out, "cycles.csv"))
+    with open(os.path.join(out, "resolved_config.json")) as f:
+        procs = json.load(f)["runtime"]["gomaxprocs"]
+    m = {"num_gc": s["num_gc"], "gc_cpu_fraction_summary": s["gc_cpu_fraction"]}
+    m.update(gctrace_metrics(cyc, s.get("simulated_ns", 0), procs))
+    m.update(pause_metrics([(int(r["stw_sweep_term_ns"]) + int(r["stw_mark_term_ns"])) / 1e6 for r in rows]))
+    m["total_alloc_mib"] = s["total_alloc_bytes"] / MIB
+    m["simulated_s"] = s.get("simulated_ns", 0) / 1e9
+    if len(cyc) != s["num_gc"]:
+        log(f"  note: sim: {len(cyc)} gctrace lines but num_gc {s['num_gc']}")
+    return m
+
+
+def rel(sim, real):
+    if sim is None or real is None:
+        return None
+    if real == 0:
+        return 0.0 if sim == 0 else math.inf
+    return (sim - real) / real
+
+
+def compare(real_runs, sim):
+    rows = []
+    failed = []
+    for key, label, unit, how in METRICS:
+        vals = [r.get(key) for r in real_runs if r.get(key) is not None]
+        row = {"metric": key, "label": label, "unit": unit, "definition": how,
+               "real": vals, "real_median": statistics.median(vals) if vals else None,
+               "real_min": min(vals) if vals else None, "real_max": max(vals) if vals else None,
+               "sim": sim.get(key)}
+        row["rel_error"] = rel(row["sim"], row["real_median"])
+        checks = []
+        if row["sim"] is None and not vals:
+            # neither side has the metric (e.g. no GC cycle at all): nothing to check
+            row["checks"], row["ok"] = [], None
+            rows.append(row)
+            continue
+        for check, limit in TARGETS.get(key, {}).items():
+            if check == "median":
+                err = row["rel_error"]
+                ok = err is not None and abs(err) <= limit
+                checks.append({"check": "vs median", "limit": limit, "error": err, "ok": ok})
+            elif check == "each":
+                errs = [rel(row["sim"], v) for v in vals]
+                worst = max(errs, key=lambda e: abs(e) if e is not None else math.inf) if errs else None
+                ok = bool(errs) and all(e is not None and abs(e) <= limit for e in errs)
+                checks.append({"check": "vs each run", "limit": limit, "error": worst, "ok": ok})
+        row["checks"] = checks
+        row["ok"] = all(c["ok"] for c in checks) if checks else None
+        if row["ok"] is False:
+            failed.append(key)
+        rows.append(row)
+    return rows, failed
+
+
+# ---------------------------------------------------------------------------
+# Output
+
+def fnum(x, unit=""):
+    if x is None:
+        return "-"
+    if isinstance(x, float) and math.isinf(x):
+        return "inf"
+    if unit == "ms":
+        return f"{x:.3f}"
+    if unit == "" and float(x).is_integer():
+        return f"{int(x)}"
+    return f"{x:.1f}" if abs(x) >= 10 else f"{x:.2f}"
+
+
+def fpct(x):
+    if x is None:
+        return "-"
+    if math.isinf(x):
+        return "inf"
+    return f"{100 * x:+.1f} %"
+
+
+def target_text(row):
+    if not row["checks"]:
+        return "-"
+    parts = []
+    for c in row["checks"]:
+        mark = "ok" if c["ok"] else "MISS"
+        parts.append(f"≤{100 * c['limit']:.0f} % {c['check']} ({fpct(c['error'])}) {mark}")
+    return "; ".join(parts)
+
+
+def markdown_rows(name, rows):
+    out = []
+    for r in rows:
+        real = f"{fnum(r['real_median'], r['unit'])} [{fnum(r['real_min'], r['unit'])}, {fnum(r['real_max'], r['unit'])}]"
+        unit = f" ({r['unit']})" if r["unit"] else ""
+        out.append(f"| {name} | {r['label']}{unit} | {real} | {fnum(r['sim'], r['unit'])} | {fpct(r['rel_error'])} | {target_text(r)} |")
+    return out
+
+
+TABLE_HEAD = ["| scenario | metric | real median [min, max] | simulated | rel. error | target |",
+              "|---|---|---|---|---|---|"]
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(description="Validate gcsim against the real Go runtime (via the trace replayer).")
+    ap.add_argument("scenarios", nargs="+", metavar="SCENARIO.json")
+    ap.add_argument("--repeats", type=int, default=5, help="real runs per scenario (default 5)")
+    ap.add_argument("--out", default="validation-out", help="output directory (default ./validation-out)")
+    ap.add_argument("--gcsim", default=os.path.join(ROOT, "build", "app", "gcsim"), help="gcsim binary")
+    ap.add_argument("--go", default=shutil.which("go") or "/usr/lib/go-1.19/bin/go", help="go command used to build the replayer")
+    ap.add_argument("--replayer", help="prebuilt replayer binary (default: build it from workloads/go/replayer)")
+    ap.add_argument("--layout", default="first", choices=["first", "all"], help="replayer -layout for pointerful objects")
+    ap.add_argument("--idle-wait", type=float, default=0, metavar="S",
+                    help="before each real run wait up to S seconds for the machine to be idle (shared machines)")
+    ap.add_argument("--check", action="store_true", help="exit 1 if any metric misses its target")
+    args = ap.parse_args(argv[1:])
+    if args.repeats < 1:
+        die("--repeats must be >= 1")
+    if not os.access(args.gcsim, os.X_OK):
+        die(f"gcsim binary not found: {args.gcsim} (build it with 'ninja -C build' or pass --gcsim)")
+    out = os.path.abspath(args.out)
+    os.makedirs(out, exist_ok=True)
+
+    replayer = args.replayer
+    if not replayer:
+        replayer = os.path.join(out, "bin", "replayer")
+        os.makedirs(os.path.dirname(replayer), exist_ok=True)
+        env = dict(os.environ)
+        env.setdefault("GOCACHE", os.path.join(out, "bin", "gocache"))
+        env.setdefault("GOPATH", os.path.join(out, "bin", "gopath"))
+        env["GOFLAGS"] = "-mod=mod"
+        log(f"building the replayer with {args.go}")
+        run([args.go, "build", "-o", replayer, "."], cwd=REPLAYER_SRC, env=env, capture_output=True)
+
+    ncpu = os.cpu_count() or 1
+    results = []
+    any_failed = False
+    md_rows = []
+    for cfg_path in args.scenarios:
+        with open(cfg_path) as f:
+            cfg = json.load(f)
+        name = cfg.get("name") or os.path.splitext(os.path.basename(cfg_path))[0]
+        sdir = os.path.join(out, name)
+        os.makedirs(sdir, exist_ok=True)
+        env_rt = runtime_env(cfg)
+        log(f"== {name} ({cfg_path}): {' '.join(f'{k}={v}' for k, v in env_rt.items())}")
+        if int(env_rt["GOMAXPROCS"]) > ncpu:
+            log(f"  warning: GOMAXPROCS={env_rt['GOMAXPROCS']} > {ncpu} CPUs on this machine: the real runs are CPU-starved")
+        if (cfg.get("sim") or {}).get("max_simulated_ns"):
+            log("  warning: sim.max_simulated_ns is set: the simulation may stop before the trace ends, the replay does not")
+        trace, trace_info = make_trace(cfg, cfg_path, sdir, args.gcsim)
+        real_runs = run_real(trace, env_rt, sdir, replayer, args.repeats, args.layout, args.idle_wait)
+        sim = run_sim(cfg_path, sdir, args.gcsim)
+        log(f"  sim: NumGC {sim['num_gc']}")
+        rows, failed = compare(real_runs, sim)
+        any_failed = any_failed or bool(failed)
+        results.append({"scenario": name, "config": os.path.abspath(cfg_path), "env": env_rt,
+                        "trace": trace, "trace_info": trace_info, "repeats": args.repeats,
+                        "real_runs": real_runs, "sim": sim, "metrics": rows, "failed": failed})
+        table = TABLE_HEAD + markdown_rows(name, rows)
+        print(f"\n## {name}\n")
+        print(f"{' '.join(f'{k}={v}' for k, v in env_rt.items())}, {args.repeats} real runs "
+              f"(replay wall {statistics.median(r['wall_s'] for r in real_runs):.2f} s median), "
+              f"simulated {sim['simulated_s']:.2f} s\n")
+        print("\n".join(table))
+        if failed:
+            print(f"\nmissed targets: {', '.join(failed)}")
+        md_rows += markdown_rows(name, rows)
+
+    with open(os.path.join(out, "validation.json"), "w") as f:
+        json.dump({"targets": TARGETS, "metrics": [{"key": k, "label": l, "unit": u, "definition": h}
+                                                   for k, l, u, h in METRICS],
+                   "scenarios": results}, f, indent=1)
+    with open(os.path.join(out, "validation.md"), "w") as f:
+        f.write("# gcsim validation against Go 1.19 (trace replayer)\n\n")
+        f.write("Real = `workloads/go/replayer` replaying the scenario's trace on the Go runtime "
+                "(median and [min, max] over the runs); rel. error = (simulated − real median) / real median.\n\n")
+        f.write("Targets: " + "; ".join(
+            f"{k} " + ", ".join(f"≤{100 * v:.0f} % {c}" for c, v in t.items()) for k, t in TARGETS.items()) + "\n\n")
+        f.write("\n".join(TABLE_HEAD + md_rows) + "\n\n")
+        f.write("Metric definitions (same on both sides):\n\n")
+        for k, l, u, h in METRICS:
+            f.write(f"- **{l}**: {h}\n")
+        for r in results:
+            if r["failed"]:
+                f.write(f"\n{r['scenario']}: missed targets: {', '.join(r['failed'])}\n")
+    log(f"wrote {os.path.join(out, 'validation.md')} and validation.json")
+    if args.check and any_failed:
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,3 @@
+module gcsim/replayer
+
+go 1.19
