@@ -109,7 +109,8 @@ void write_timeseries_csv(std::ostream& os, const std::vector<Sample>& samples) 
   for (const Sample& s : samples) {
     os << s.t_ns << ',' << s.heap_live_bytes << ',' << s.heap_goal_bytes << ',' << s.trigger_bytes << ','
        << s.heap_alloc_bytes << ',' << s.heap_inuse_bytes << ',' << s.heap_sys_bytes << ',' << s.live_object_bytes
-       << ',' << s.stack_inuse_bytes << ',' << s.mapped_ready_bytes << ',' << s.sys_bytes << ','
+       << ',' << s.stack_inuse_bytes << ',' << s.mapped_ready_bytes << ',' << s.rss_estimate_bytes << ','
+       << s.memory_limit_bytes << ',' << s.sys_bytes << ','
        << s.heap_released_bytes << ',' << s.limiter_fill_ns << ',' << s.limiter_enabled << ',' << s.rounding_waste_bytes << ',' << s.span_tail_waste_bytes << ','
        << s.empty_slot_bytes << ',' << s.dead_unswept_bytes << ',' << s.gc_phase << '\n';
   }

@@ -59,6 +59,15 @@ TEST_SUITE("run") {
     other["seed"] = 12;
     app::run_experiment(app::parse_experiment(other, "."), c, false, false);
     CHECK(slurp(a / "cycles.csv") != slurp(c / "cycles.csv"));
+    // Every CSV row has exactly the header's columns.
+    for (const char* f : {"cycles.csv", "timeseries.csv", "utilization.csv"}) {
+      CAPTURE(f);
+      std::istringstream in(slurp(a / f));
+      std::string line;
+      std::getline(in, line);
+      auto cols = std::count(line.begin(), line.end(), ',');
+      while (std::getline(in, line)) REQUIRE(std::count(line.begin(), line.end(), ',') == cols);
+    }
     json summary = json::parse(slurp(a / "summary.json"));
     CHECK(summary["num_gc"].get<int>() > 0);
     std::string cycles = slurp(a / "cycles.csv");
