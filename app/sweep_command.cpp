@@ -327,6 +327,7 @@ Sweep expand_sweep(const json& doc, const std::string& sweep_dir) {
   }
   std::map<std::string, size_t> seen;
   for (size_t i = 0; i < names.size(); ++i) {
+    if (names[i].size() > 200) names[i] = names[i].substr(0, 180) + "__p" + std::to_string(i);  // file name limits
     if (seen.count(names[i])) names[i] += "__p" + std::to_string(i);
     seen[names[i]] = i;
   }

@@ -27,8 +27,18 @@ std::string slurp(const fs::path& p) {
   return ss.str();
 }
 
+fs::path temp_root() { return fs::temp_directory_path() / ("gcsim_test_sweep_" + std::to_string(::getpid())); }
+
+/// Removes this process's temporary sweep directories when the test program exits.
+struct TempCleanup {
+  ~TempCleanup() {
+    std::error_code ec;
+    fs::remove_all(temp_root(), ec);
+  }
+} temp_cleanup;
+
 fs::path temp_dir(const std::string& name) {
-  fs::path d = fs::temp_directory_path() / ("gcsim_test_sweep_" + std::to_string(::getpid())) / name;
+  fs::path d = temp_root() / name;
   fs::remove_all(d);
   return d;
 }
