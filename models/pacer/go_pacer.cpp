@@ -2,6 +2,7 @@
 #include "models/pacer/go_pacer.hpp"
 
 #include "models/pacer/formulas.hpp"
+#include "models/pacer/runway_pacer.hpp"
 #include "sim/config/json_check.hpp"
 
 namespace gcsim::pacer {
@@ -82,32 +83,12 @@ WorkerPlan GoPacer::start_cycle(const CycleStartInputs& in) {
 // revise (mgcpacer.go@1.19): extrapolate the goal if scan work exceeds the estimate, then
 // assistWorkPerByte = remaining scan work / remaining heap distance.
 AssistRatio GoPacer::revise(const MarkProgress& in) const {
-  int64_t gc_percent = runtime_.gc_percent < 0 ? 100000 : runtime_.gc_percent;
-  auto live = static_cast<int64_t>(in.heap.heap_live_bytes);
-  auto work = static_cast<int64_t>(in.scan_work_done_bytes);
-  auto heap_goal = static_cast<int64_t>(goal_and_min_trigger(in.heap).goal_bytes);
-  auto expected = static_cast<int64_t>(last_heap_scan_ + last_stack_scan_ + globals_);
-  auto max_work = static_cast<int64_t>(in.heap_scan_bytes + in.max_stack_scan_bytes + globals_);
-  if (work > expected) {
-    auto triggered = static_cast<int64_t>(triggered_);
-    auto ext = static_cast<int64_t>(static_cast<double>(heap_goal - triggered) / static_cast<double>(expected) *
-                                    static_cast<double>(max_work)) +
-               triggered;
-    expected = max_work;
-    auto hard = static_cast<int64_t>((1.0 + static_cast<double>(gc_percent) / 100.0) * static_cast<double>(heap_goal));
-    if (ext > hard) ext = hard;
-    heap_goal = ext;
-  }
-  if (live > heap_goal) {
-    heap_goal = static_cast<int64_t>(static_cast<double>(heap_goal) * 1.1);
-    expected = max_work;
-  }
-  int64_t work_remaining = expected - work;
-  if (work_remaining < 1000) work_remaining = 1000;
-  int64_t heap_remaining = heap_goal - live;
-  if (heap_remaining <= 0) heap_remaining = 1;
-  return AssistRatio{static_cast<double>(work_remaining) / static_cast<double>(heap_remaining),
-                     static_cast<double>(heap_remaining) / static_cast<double>(work_remaining)};
+  ReviseInputs r;
+  r.heap_goal_bytes = goal_and_min_trigger(in.heap).goal_bytes;
+  r.triggered_bytes = triggered_ == UINT64_MAX ? in.heap.heap_live_bytes : triggered_;
+  r.expected_work_bytes = last_heap_scan_ + last_stack_scan_ + globals_;
+  r.gc_percent = runtime_.gc_percent;
+  return redesign_assist_ratio(r, in, globals_);
 }
 
 // endCycle (mgcpacer.go@1.19): measure cons/mark and feed it to the PI controller.
@@ -116,18 +97,8 @@ CycleEndReport GoPacer::end_cycle(const CycleEndInputs& in) {
   TriggerGoal g = goal_and_min_trigger(in.heap);
   r.heap_goal_bytes = g.goal_bytes;
   r.goal_from_limit = g.memory_limited;
-  sim::DurationNs duration = in.now - mark_start_ns_;
-  double utilization = kBackgroundUtilization;
-  double idle_utilization = 0;
-  if (duration > 0) {
-    double cap = static_cast<double>(duration) * in.gomaxprocs;
-    utilization += static_cast<double>(in.assist_cpu_ns) / cap;
-    idle_utilization = static_cast<double>(in.idle_mark_cpu_ns) / cap;
-  }
-  r.utilization = utilization;
-  uint64_t work = in.heap_scan_work_bytes + in.stack_scan_work_bytes + in.globals_scan_work_bytes;
-  if (in.heap.heap_live_bytes > triggered_ && work > 0) {
-    double current = measured_cons_mark(in.heap.heap_live_bytes, triggered_, utilization, idle_utilization, work);
+  double current = 0;
+  if (measure_cons_mark(in, mark_start_ns_, triggered_, r.utilization, current)) {
     r.measured_cons_mark = current;
     switch (traits_.smoothing) {
       case ConsMarkSmoothing::kPiController: {
