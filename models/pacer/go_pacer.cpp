@@ -40,24 +40,7 @@ void GoPacer::commit(const CommitInputs& in) {
 
 // heapGoalInternal (mgcpacer.go@1.19).
 TriggerGoal GoPacer::goal_and_min_trigger(const HeapSnapshot& heap) const {
-  TriggerGoal r;
-  r.goal_bytes = gc_percent_goal_;
-  uint64_t limit_goal = kNoGoal;
-  if (runtime_.memory_limit_bytes != kNoMemoryLimit) {
-    limit_goal = memory_limit_heap_goal_bytes(runtime_.memory_limit_bytes, heap.mapped_ready_bytes,
-                                              heap.heap_free_bytes, heap.heap_alloc_bytes, heap_marked_,
-                                              traits_.limit_headroom_percent);
-  }
-  if (limit_goal < r.goal_bytes) {
-    r.goal_bytes = limit_goal;
-    r.trigger_bytes = 0;
-    r.memory_limited = true;
-    return r;
-  }
-  if (sweep_dist_min_trigger_ > r.goal_bytes) r.goal_bytes = sweep_dist_min_trigger_;
-  r.trigger_bytes = sweep_dist_min_trigger_;
-  if (triggered_ != UINT64_MAX && r.goal_bytes < triggered_ + kMinRunwayBytes) r.goal_bytes = triggered_ + kMinRunwayBytes;
-  return r;
+  return heap_goal_internal(gc_percent_goal_, sweep_dist_min_trigger_, triggered_, heap_marked_, runtime_, heap);
 }
 
 TriggerGoal GoPacer::trigger(const HeapSnapshot& heap) const {

@@ -77,13 +77,14 @@ void RunwayPacer::commit(const CommitInputs& in) {
 }
 
 // heapGoalInternal (mgcpacer.go@1.21): GOGC goal unless the memory limit is lower.
-TriggerGoal RunwayPacer::goal_and_min_trigger(const HeapSnapshot& heap) const {
+TriggerGoal heap_goal_internal(uint64_t gc_percent_goal, uint64_t sweep_dist_min_trigger, uint64_t triggered,
+                               uint64_t heap_marked, const RuntimeSettings& runtime, const HeapSnapshot& heap) {
   TriggerGoal r;
-  r.goal_bytes = gc_percent_goal_;
-  if (runtime_.memory_limit_bytes != kNoMemoryLimit) {
-    uint64_t limit_goal = memory_limit_heap_goal_bytes(runtime_.memory_limit_bytes, heap.mapped_ready_bytes,
-                                                       heap.heap_free_bytes, heap.heap_alloc_bytes, heap_marked_,
-                                                       runtime_.traits().limit_headroom_percent);
+  r.goal_bytes = gc_percent_goal;
+  if (runtime.memory_limit_bytes != kNoMemoryLimit) {
+    uint64_t limit_goal = memory_limit_heap_goal_bytes(runtime.memory_limit_bytes, heap.mapped_ready_bytes,
+                                                       heap.heap_free_bytes, heap.heap_alloc_bytes, heap_marked,
+                                                       runtime.traits().limit_headroom_percent);
     if (limit_goal < r.goal_bytes) {
       r.goal_bytes = limit_goal;
       r.trigger_bytes = 0;
@@ -91,10 +92,14 @@ TriggerGoal RunwayPacer::goal_and_min_trigger(const HeapSnapshot& heap) const {
       return r;
     }
   }
-  if (sweep_dist_min_trigger_ > r.goal_bytes) r.goal_bytes = sweep_dist_min_trigger_;
-  r.trigger_bytes = sweep_dist_min_trigger_;
-  if (triggered_ != UINT64_MAX && r.goal_bytes < triggered_ + kMinRunwayBytes) r.goal_bytes = triggered_ + kMinRunwayBytes;
+  if (sweep_dist_min_trigger > r.goal_bytes) r.goal_bytes = sweep_dist_min_trigger;
+  r.trigger_bytes = sweep_dist_min_trigger;
+  if (triggered != UINT64_MAX && r.goal_bytes < triggered + kMinRunwayBytes) r.goal_bytes = triggered + kMinRunwayBytes;
   return r;
+}
+
+TriggerGoal RunwayPacer::goal_and_min_trigger(const HeapSnapshot& heap) const {
+  return heap_goal_internal(gc_percent_goal_, sweep_dist_min_trigger_, triggered_, heap_marked_, runtime_, heap);
 }
 
 TriggerGoal RunwayPacer::trigger(const HeapSnapshot& heap) const {

@@ -23,6 +23,12 @@ struct ReviseInputs {
 /// W_max = Hs + Smax + G; then assistWorkPerByte = max(W_exp − W_done, 1000) / max(N − H, 1).
 AssistRatio redesign_assist_ratio(const ReviseInputs& r, const MarkProgress& in, uint64_t globals_bytes);
 
+/// heapGoalInternal (mgcpacer.go@1.19+): the GOGC goal unless the memory-limit goal is smaller; in the
+/// GOGC regime raised to the sweep-distance minimum and to Tr + 64 KiB during a cycle. `trigger_bytes`
+/// of the result is the minimum trigger. `triggered` = UINT64_MAX outside a cycle.
+TriggerGoal heap_goal_internal(uint64_t gc_percent_goal, uint64_t sweep_dist_min_trigger, uint64_t triggered,
+                               uint64_t heap_marked, const RuntimeSettings& runtime, const HeapSnapshot& heap);
+
 /// One cons/mark measurement as endCycle takes it; returns false (and leaves `out`) when skipped
 /// (no growth since the trigger or no scan work). `utilization` and `idle_utilization` are set.
 bool measure_cons_mark(const CycleEndInputs& in, sim::SimTimeNs mark_start_ns, uint64_t triggered_bytes,
