@@ -54,13 +54,7 @@ WorkerPlan GoPacer::start_cycle(const CycleStartInputs& in) {
   mark_start_ns_ = in.now;
   TriggerGoal tg = trigger(in.heap);
   triggered_ = traits_.triggered_is_heap_live ? in.heap.heap_live_bytes : tg.trigger_bytes;
-  BackgroundWorkers w = background_workers(in.gomaxprocs);
-  WorkerPlan plan;
-  plan.dedicated_workers = w.dedicated;
-  plan.fractional_goal = w.fractional_goal;
-  plan.max_idle_workers = in.gomaxprocs - w.dedicated;
-  plan.triggered_bytes = triggered_;
-  return plan;
+  return make_worker_plan(in.gomaxprocs, triggered_);
 }
 
 // revise (mgcpacer.go@1.19): extrapolate the goal if scan work exceeds the estimate, then

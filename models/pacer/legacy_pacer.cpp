@@ -82,13 +82,7 @@ WorkerPlan LegacyPacer::start_cycle(const CycleStartInputs& in) {
   if (!model_ && goal_ != kNoGoal) goal_ = std::max(goal_, in.heap.heap_live_bytes + kSweepMinHeapDistanceBytes);
   triggered_ = in.heap.heap_live_bytes;
   heap_scan_at_start_ = UINT64_MAX;
-  BackgroundWorkers w = background_workers(in.gomaxprocs);
-  WorkerPlan plan;
-  plan.dedicated_workers = w.dedicated;
-  plan.fractional_goal = w.fractional_goal;
-  plan.max_idle_workers = in.gomaxprocs - w.dedicated;
-  plan.triggered_bytes = triggered_;
-  return plan;
+  return make_worker_plan(in.gomaxprocs, triggered_);
 }
 
 // revise (mgcpacer.go@1.17): W_exp = Hs·100/(100+GOGC) to the goal; past the goal or past W_exp,

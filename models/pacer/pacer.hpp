@@ -53,6 +53,10 @@ struct WorkerPlan {
   uint64_t triggered_bytes = 0;     ///< the trigger this cycle is measured from
 };
 
+/// startCycle's staffing for `gomaxprocs` Ps (formulas.hpp background_workers): idle workers
+/// capped at P − dedicated (Go 1.19+), the cycle measured from `triggered_bytes`.
+WorkerPlan make_worker_plan(int gomaxprocs, uint64_t triggered_bytes);
+
 /// Progress during mark, for revise().
 struct MarkProgress {
   HeapSnapshot heap;

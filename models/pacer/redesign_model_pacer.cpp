@@ -59,13 +59,7 @@ TriggerGoal RedesignModelPacer::trigger(const HeapSnapshot&) const { return Trig
 WorkerPlan RedesignModelPacer::start_cycle(const CycleStartInputs& in) {
   mark_start_ns_ = in.now;
   triggered_ = in.heap.heap_live_bytes;
-  BackgroundWorkers w = background_workers(in.gomaxprocs);
-  WorkerPlan plan;
-  plan.dedicated_workers = w.dedicated;
-  plan.fractional_goal = w.fractional_goal;
-  plan.max_idle_workers = in.gomaxprocs - w.dedicated;
-  plan.triggered_bytes = triggered_;
-  return plan;
+  return make_worker_plan(in.gomaxprocs, triggered_);
 }
 
 // One slope for the whole cycle: (N − T) bytes of allocation per W_exp of scan work.

@@ -111,13 +111,7 @@ TriggerGoal RunwayPacer::trigger(const HeapSnapshot& heap) const {
 WorkerPlan RunwayPacer::start_cycle(const CycleStartInputs& in) {
   mark_start_ns_ = in.now;
   triggered_ = in.heap.heap_live_bytes;  // Go 1.20+: the heap at cycle start, not the precomputed trigger
-  BackgroundWorkers w = background_workers(in.gomaxprocs);
-  WorkerPlan plan;
-  plan.dedicated_workers = w.dedicated;
-  plan.fractional_goal = w.fractional_goal;
-  plan.max_idle_workers = in.gomaxprocs - w.dedicated;
-  plan.triggered_bytes = triggered_;
-  return plan;
+  return make_worker_plan(in.gomaxprocs, triggered_);
 }
 
 AssistRatio RunwayPacer::revise(const MarkProgress& in) const {
