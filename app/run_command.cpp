@@ -54,6 +54,8 @@ void write_run_outputs(const fs::path& dir, const Experiment& e, const stats::Ru
              [&](std::ostream& os) { stats::write_utilization_csv(os, r.utilization, r.totals.gomaxprocs); });
   write_file(dir / "mmu.csv", [&](std::ostream& os) { stats::write_mmu_csv(os, stats::mmu_table(r)); });
   write_file(dir / "pauses.csv", [&](std::ostream& os) { stats::write_pauses_csv(os, stats::stw_pauses(r.cycles)); });
+  if (!r.memstats.empty())
+    write_file(dir / "memstats.jsonl", [&](std::ostream& os) { stats::write_memstats_jsonl(os, r.memstats); });
 }
 
 nlohmann::json run_experiment(const Experiment& e, const fs::path& out_dir, bool replace, bool show_progress) {

@@ -136,8 +136,8 @@ void BinaryTraceReader::check_id_range(uint64_t id, uint64_t offset) const {
 
 void BinaryTraceReader::bad_tag(const uint8_t* rec) const {
   fail_at(offset_of(rec), "unknown record tag " + hex_byte(*rec) +
-                              "; allowed: 0x00-0x09 (alloc, free, work, write, go, exit, stack, globals, pool_put, "
-                              "pool_get), 0x80 (pointerful alloc) and 0x89 (pointerful pool_get)");
+                              "; allowed: 0x00-0x0b (alloc, free, work, write, go, exit, stack, globals, pool_put, "
+                              "pool_get, gc, memstats), 0x80 (pointerful alloc) and 0x89 (pointerful pool_get)");
 }
 
 void BinaryTraceReader::bad_varint(const uint8_t* rec, bool truncated) const {
@@ -256,6 +256,11 @@ size_t BinaryTraceReader::decode(const uint8_t*& p_ref, const uint8_t* end, bool
         ev.kind = EventKind::kGoExit;
         ev.goroutine = static_cast<uint32_t>(ranged(rec, "g", 0, kMaxGoroutine));
         break;
+      case 0x0a:
+      case 0x0b:
+        ev.kind = tag == 0x0a ? EventKind::kForceGc : EventKind::kMemStats;
+        ev.goroutine = static_cast<uint32_t>(ranged(rec, "g", 0, kMaxGoroutine));
+        break;
       case 0x06:
         ev.kind = EventKind::kStack;
         ev.goroutine = static_cast<uint32_t>(ranged(rec, "g", 0, kMaxGoroutine));
@@ -358,6 +363,8 @@ void BinaryTraceWriter::write(const TraceEvent& ev) {
       p = put_varint(p, ev.object_id);
       break;
     case EventKind::kGoExit:
+    case EventKind::kForceGc:
+    case EventKind::kMemStats:
       *p++ = tag;
       p = put_varint(p, ev.goroutine);
       break;

@@ -21,6 +21,8 @@ enum class EventKind : uint8_t {
                      ///< reachable (owned by the pool), but the trace releases id `object_id` (like kFree)
   kPoolGet = 9,      ///< goroutine gets an object from sync.Pool `pool`, known from now on as the (not
                      ///< live) id `object_id`; on a miss New() allocates `size_bytes`/`pointerful` (like kAlloc)
+  kForceGc = 10,     ///< goroutine calls runtime.GC(): a full cycle (mark and sweep) runs; it returns after it
+  kMemStats = 11,    ///< goroutine calls runtime.ReadMemStats: the simulator records a MemStats snapshot
 };
 
 /// A decoded event. Object ids handed to the simulator are dense: every reader and generator
@@ -31,7 +33,7 @@ enum class EventKind : uint8_t {
 struct TraceEvent {
   EventKind kind = EventKind::kWork;
   bool pointerful = false;   ///< kAlloc, kPoolGet (what New() allocates on a miss)
-  uint32_t goroutine = 0;    ///< kAlloc, kWork, kPtrWrite, kGoStart, kGoExit, kStack, kPoolPut, kPoolGet
+  uint32_t goroutine = 0;    ///< every kind but kFree and kGlobals
   uint32_t object_id = 0;    ///< kAlloc, kFree, kPoolPut, kPoolGet (dense id, see above)
   uint32_t pool = 0;         ///< kPoolPut, kPoolGet: sync.Pool id (any u32, no declaration needed)
   uint64_t size_bytes = 0;   ///< kAlloc, kPoolGet (New()'s size on a miss): requested size, > 0

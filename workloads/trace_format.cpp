@@ -16,6 +16,8 @@ std::string_view event_name(EventKind kind) {
     case EventKind::kGlobals: return "globals";
     case EventKind::kPoolPut: return "pool_put";
     case EventKind::kPoolGet: return "pool_get";
+    case EventKind::kForceGc: return "gc";
+    case EventKind::kMemStats: return "memstats";
   }
   return "?";
 }

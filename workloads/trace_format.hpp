@@ -25,7 +25,7 @@ inline constexpr uint8_t kPointerfulTagBit = 0x80;  ///< set on an alloc/pool_ge
 inline constexpr size_t kMaxBinaryRecordBytes = 1 + 4 * 10;
 
 /// Number of EventKind values (they are 0..kEventKindCount-1).
-inline constexpr size_t kEventKindCount = 10;
+inline constexpr size_t kEventKindCount = 12;
 
 /// Field limits (inclusive).
 inline constexpr uint64_t kMaxSizeBytes = uint64_t{1} << 40;       ///< alloc size_bytes: 1..2^40
@@ -37,7 +37,7 @@ inline constexpr uint64_t kMaxPool = UINT32_MAX;                   ///< sync.Poo
 /// Dense object ids are 0..kMaxObjectIds-1, so that object_id_bound fits in a u32.
 inline constexpr uint64_t kMaxObjectIds = UINT32_MAX;
 
-/// Text keyword of an event kind ("alloc", "free", ..., "pool_get").
+/// Text keyword of an event kind ("alloc", "free", ..., "pool_get", "gc", "memstats").
 std::string_view event_name(EventKind kind);
 
 /// "must be in [lo, hi], got v" — the shared wording of range errors.

@@ -39,6 +39,8 @@ const char* usage_of(std::string_view name) {
   if (name == "stack") return "stack <g> <bytes>";
   if (name == "pool_put") return "pool_put <g> <pool> <obj>";
   if (name == "pool_get") return "pool_get <g> <pool> <obj> <size_bytes> ptr|noscan";
+  if (name == "gc") return "gc <g>";
+  if (name == "memstats") return "memstats <g>";
   return "globals <bytes>";
 }
 
@@ -226,13 +228,17 @@ bool TextTraceReader::parse_line(const char* begin, const char* end, TraceEvent&
     ev.kind = EventKind::kStack;
     ev.goroutine = static_cast<uint32_t>(parse_field(name, "g", tok[1], 0, kMaxGoroutine));
     ev.value = parse_field(name, "bytes", tok[2], 0, kMaxMemoryBytes);
+  } else if (name == "gc" || name == "memstats") {
+    arity(2, 2);
+    ev.kind = name == "gc" ? EventKind::kForceGc : EventKind::kMemStats;
+    ev.goroutine = static_cast<uint32_t>(parse_field(name, "g", tok[1], 0, kMaxGoroutine));
   } else if (name == "globals") {
     arity(2, 2);
     ev.kind = EventKind::kGlobals;
     ev.value = parse_field(name, "bytes", tok[1], 0, kMaxMemoryBytes);
   } else {
     fail("unknown event " + quoted(name) +
-         "; allowed: alloc, free, work, write, go, exit, stack, globals, pool_put, pool_get");
+         "; allowed: alloc, free, work, write, go, exit, stack, globals, pool_put, pool_get, gc, memstats");
   }
   return true;
 }
@@ -299,6 +305,14 @@ void TextTraceWriter::write(const TraceEvent& ev) {
       break;
     case EventKind::kGoExit:
       p = put_word(p, "exit ");
+      p = put_u64(p, ev.goroutine);
+      break;
+    case EventKind::kForceGc:
+      p = put_word(p, "gc ");
+      p = put_u64(p, ev.goroutine);
+      break;
+    case EventKind::kMemStats:
+      p = put_word(p, "memstats ");
       p = put_u64(p, ev.goroutine);
       break;
     case EventKind::kStack:

@@ -3,8 +3,10 @@
 #include "workloads/workload_factory.hpp"
 
 #include <filesystem>
+#include <functional>
 
 #include "sim/config/config_error.hpp"
+#include "workloads/generators/concepts/concept_generator.hpp"
 #include "workloads/generators/drop_generator.hpp"
 #include "workloads/generators/goroutines_generator.hpp"
 #include "workloads/generators/growing_generator.hpp"
@@ -18,8 +20,8 @@ namespace {
 struct KindEntry {
   const char* kind;
   const char* summary;
-  std::unique_ptr<EventSource> (*make)(const Json& params, const std::string& path, uint64_t seed);
-  Json (*resolve)(const Json& params, const std::string& path);
+  std::function<std::unique_ptr<EventSource>(const Json& params, const std::string& path, uint64_t seed)> make;
+  std::function<Json(const Json& params, const std::string& path)> resolve;
 };
 
 constexpr const char* kTraceKind = "trace";
@@ -53,7 +55,23 @@ const std::vector<KindEntry>& generator_kinds() {
        },
        [](const Json& p, const std::string& path) { return GoroutinesParams::parse(p, path).to_json(); }},
   };
-  return kinds;
+  static const std::vector<KindEntry> all = [] {
+    std::vector<KindEntry> v = kinds;
+    // The concept-* family (workloads/generators/concepts/): one small program per idea of the guide.
+    for (const concepts::ConceptKind& c : concepts::concept_kinds()) {
+      v.push_back({c.kind, c.summary,
+                   [c](const Json& p, const std::string& path, uint64_t seed) -> std::unique_ptr<EventSource> {
+                     concepts::ConceptParams params(c.params, p, path);
+                     return std::make_unique<concepts::ConceptSource>(std::string(c.kind) + " generator",
+                                                                      c.body(params, seed));
+                   },
+                   [c](const Json& p, const std::string& path) {
+                     return concepts::ConceptParams(c.params, p, path).resolved();
+                   }});
+    }
+    return v;
+  }();
+  return all;
 }
 
 std::string known_kinds() {

@@ -378,10 +378,23 @@ GoProcess::Stop GoProcess::run_mutator(sim::SimTimeNs limit) {
           cur_.barrier_flushes += flushes;
           cpu += static_cast<double>(flushes) * c.wb_buffer_flush_ns;
         }
+        rec_.totals.ptr_writes += ev.value;
+        rec_.totals.ptr_write_cpu_ns += cpu;
+        if (marking) {
+          rec_.totals.ptr_writes_during_mark += ev.value;
+          rec_.totals.ptr_write_cpu_during_mark_ns += cpu;
+        }
         rec_.totals.mutator_cpu_ns += cpu;
         advance_cpu(cpu);
         break;
       }
+      case workload::EventKind::kForceGc:
+        goroutine_seen(ev.goroutine);
+        return Stop::kForceGc;
+      case workload::EventKind::kMemStats:
+        goroutine_seen(ev.goroutine);
+        read_memstats(ev.goroutine);
+        break;
       case workload::EventKind::kGoStart: {
         goroutine_seen(ev.goroutine);
         stacks_.set_used(ev.goroutine, ev.value);
@@ -456,6 +469,7 @@ void GoProcess::start_cycle() {
     limiter_assist_seen_ns_ = assist_total_ns_;
     limiter_idle_seen_ns_ = idle;
   }
+  close_sweep_record();
   // clearpools (mgc.go): sync.Pool victims are dropped before marking starts.
   for (const alloc::DetachedObject& o : pools_.on_gc_start()) heap_.free_detached(o);
   cur_ = stats::CycleRecord{};
@@ -604,6 +618,7 @@ void GoProcess::end_cycle() {
   cur_.stack_copied_bytes = stacks_.growth_copied_bytes();
   stacks_.reset_growth_counters();
   rec_.cycles.push_back(cur_);
+  sweep_cpu_at_cycle_end_ns_ = rec_.totals.sweep_cpu_ns;
   phase_ = Phase::kOff;
   sweep_last_ns_ = now_;
   sweep_budget_ns_ = 0;
@@ -671,8 +686,9 @@ stats::RunRecord GoProcess::run(const ProgressFn& progress) {
   sample();
   schedule_sample();
   while (!trace_done_) {
+    if (forced_gc_ != ForcedGc::kNone && forced_gc_step()) continue;
     bool world_stopped = phase_ == Phase::kSweepTerm || phase_ == Phase::kMarkTerm;
-    if (!world_stopped && !mutator_blocked_) {
+    if (!world_stopped && !mutator_blocked_ && forced_gc_ == ForcedGc::kNone) {
       Stop stop = run_mutator(queue_.next_time());
       if (stop == Stop::kTrigger) {
         start_cycle();
@@ -690,6 +706,10 @@ stats::RunRecord GoProcess::run(const ProgressFn& progress) {
         housekeeping();
         continue;
       }
+      if (stop == Stop::kForceGc) {
+        force_gc();
+        continue;
+      }
       if (stop == Stop::kEnd) {
         trace_done_ = true;
         break;
@@ -703,6 +723,7 @@ stats::RunRecord GoProcess::run(const ProgressFn& progress) {
     if (!queue_.run_next(now_)) break;
   }
   sample();
+  if (phase_ == Phase::kOff) close_sweep_record();
   alloc::HeapFigures f = heap_.figures();
   auto& t = rec_.totals;
   t.simulated_ns = now_;

@@ -50,7 +50,9 @@ class GoProcess {
 
  private:
   enum class Phase : uint8_t { kOff = 0, kSweepTerm = 1, kMark = 2, kMarkTerm = 3 };
-  enum class Stop : uint8_t { kLimit, kTrigger, kMarkDone, kPreempt, kHousekeeping, kEnd };
+  enum class Stop : uint8_t { kLimit, kTrigger, kMarkDone, kPreempt, kHousekeeping, kEnd, kForceGc };
+  /// runtime.GC() progress (forced_gc.cpp): waiting for the cycle in progress, then for the forced one.
+  enum class ForcedGc : uint8_t { kNone, kWaitCurrent, kWaitForced };
 
   Stop run_mutator(sim::SimTimeNs limit);
   void start_cycle();
@@ -70,6 +72,11 @@ class GoProcess {
   void end_cycle();
   void sample();
   void schedule_sample();
+  // runtime.GC() and runtime.ReadMemStats (models/process/forced_gc.cpp, memstats.cpp).
+  void force_gc();
+  bool forced_gc_step();
+  void read_memstats(uint32_t g);
+  void close_sweep_record();
 
   /// Hot path (inline): CPU work advances the wall clock by cpu / parallelism; whole nanoseconds
   /// move to the clock, the fraction carries (integer time, no drift).
@@ -135,6 +142,8 @@ class GoProcess {
   double sweep_budget_ns_ = 0;
 
   Phase phase_ = Phase::kOff;
+  ForcedGc forced_gc_ = ForcedGc::kNone;   // the mutator waits in runtime.GC() unless kNone
+  double sweep_cpu_at_cycle_end_ns_ = 0;   // totals.sweep_cpu_ns when the last cycle ended
   bool trace_done_ = false;
   uint64_t trigger_bytes_ = 0;
   uint64_t globals_bytes_ = 0;

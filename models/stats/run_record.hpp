@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "models/stats/memstats.hpp"
 #include "sim/sim_time.hpp"
 
 namespace gcsim::stats {
@@ -46,6 +47,9 @@ struct CycleRecord {
   uint64_t stack_copied_bytes = 0;         ///< bytes copied by those growths
   uint64_t starting_stack_bytes = 0;       ///< new goroutines' stack size after this cycle (1.19 adaptive)
   bool goal_from_limit = false;            ///< the goal was set by GOMEMLIMIT, not GOGC
+  bool forced = false;                     ///< started by runtime.GC() (gcTriggerCycle), not by the trigger
+  double sweep_cpu_ns = 0;                 ///< CPU sweeping this cycle's spans (background, proportional and
+                                           ///< the next gcStart's finishsweep_m), until the next cycle starts
   bool limiter_enabled = false;            ///< the GC CPU limiter was on at some point of this cycle
   uint64_t limiter_fill_ns = 0;            ///< limiter bucket fill at the end of the cycle
   uint64_t released_bytes = 0;             ///< bytes scavenged since the previous cycle ended
@@ -115,6 +119,10 @@ struct RunTotals {
   double idle_mark_cpu_ns = 0;
   double mutator_cpu_ns = 0;
   double sweep_cpu_ns = 0;
+  uint64_t ptr_writes = 0;                    ///< heap pointer stores (trace `write` counts)
+  uint64_t ptr_writes_during_mark = 0;        ///< of which with the write barrier on (mark phase)
+  double ptr_write_cpu_ns = 0;                ///< mutator CPU of those stores (barrier and buffer flushes included)
+  double ptr_write_cpu_during_mark_ns = 0;    ///< of which during mark
   int gomaxprocs = 0;
   bool gc_in_progress_at_end = false;
 };
@@ -134,6 +142,7 @@ struct RunRecord {
   std::vector<CycleRecord> cycles;
   std::vector<Sample> samples;
   std::vector<sim::DurationNs> pauses_ns;  ///< every STW pause separately (/gc/pauses:seconds)
+  std::vector<MemStatsSnapshot> memstats; ///< one per trace `memstats` event (runtime.ReadMemStats)
   RunTotals totals;
 };
 

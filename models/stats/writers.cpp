@@ -56,6 +56,7 @@ std::string gctrace_line(const CycleRecord& c) {
        std::to_string(c.heap_marked_bytes >> 20) + " MB, " + std::to_string(c.heap_goal_bytes >> 20) + " MB goal, " +
        std::to_string(c.stacks_bytes >> 20) + " MB stacks, " + std::to_string(c.globals_bytes >> 20) +
        " MB globals, " + std::to_string(c.gomaxprocs) + " P";
+  if (c.forced) s += " (forced)";  // gcMarkTermination prints " (forced)" when work.userForced
   return s;
 }
 
@@ -75,7 +76,7 @@ void write_cycles_csv(std::ostream& os, const std::vector<CycleRecord>& cycles) 
         "stacks_bytes,globals_bytes,cons_mark,measured_cons_mark,utilization,gc_cpu_fraction,next_trigger_bytes,"
         "next_goal_bytes,dedicated_workers,fractional_goal,gomaxprocs,barrier_enabled_ns,barrier_writes,barrier_shades,"
         "barrier_flushes,stack_growth_copies,stack_copied_bytes,starting_stack_bytes,goal_bound,limiter_enabled,"
-        "limiter_fill_ns,released_bytes,mapped_ready_bytes\n";
+        "limiter_fill_ns,released_bytes,mapped_ready_bytes,forced,sweep_cpu_ns\n";
   for (const CycleRecord& c : cycles) {
     os << c.cycle << ',' << c.start_ns << ',' << c.mark_start_ns << ',' << c.mark_term_ns << ',' << c.end_ns << ','
        << c.heap_live_at_trigger_bytes << ',' << c.trigger_bytes << ',' << c.heap_peak_bytes << ','
@@ -90,7 +91,7 @@ void write_cycles_csv(std::ostream& os, const std::vector<CycleRecord>& cycles) 
        << c.barrier_flushes << ',' << c.stack_growth_copies << ',' << c.stack_copied_bytes << ','
        << c.starting_stack_bytes << ',' << (c.goal_from_limit ? "limit" : "gogc") << ','
        << (c.limiter_enabled ? 1 : 0) << ',' << c.limiter_fill_ns << ',' << c.released_bytes << ','
-       << c.mapped_ready_bytes << '\n';
+       << c.mapped_ready_bytes << ',' << (c.forced ? 1 : 0) << ',' << clamp_ns(c.sweep_cpu_ns) << '\n';
   }
 }
 
@@ -162,6 +163,15 @@ nlohmann::json summary_json(const RunRecord& r) {
   j["idle_mark_cpu_ns"] = t.idle_mark_cpu_ns;
   j["mutator_cpu_ns"] = t.mutator_cpu_ns;
   j["sweep_cpu_ns"] = t.sweep_cpu_ns;
+  size_t forced = 0;
+  for (const CycleRecord& c : r.cycles) forced += c.forced ? 1 : 0;
+  j["num_forced_gc"] = forced;
+  j["memstats_snapshots"] = r.memstats.size();
+  // Heap pointer stores and their mutator CPU, with the write barrier on (mark) and off.
+  j["ptr_writes"] = {{"total", t.ptr_writes},
+                     {"during_mark", t.ptr_writes_during_mark},
+                     {"cpu_ns", t.ptr_write_cpu_ns},
+                     {"cpu_during_mark_ns", t.ptr_write_cpu_during_mark_ns}};
   std::vector<int64_t> pauses(r.pauses_ns.begin(), r.pauses_ns.end());
   j["pause_ns"] = {{"count", pauses.size()},
                    {"p50", percentile_nearest_rank(pauses, 50)},

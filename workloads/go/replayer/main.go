@@ -95,8 +95,9 @@ type result struct {
 	LoopNumGC      uint32   `json:"loop_num_gc"`
 	LoopPauseNs    uint64   `json:"loop_pause_total_ns"`
 
-	HeapGoalBytes uint64       `json:"heap_goal_bytes"`
-	GCPauses      pauseSummary `json:"gc_pauses"`
+	HeapGoalBytes uint64        `json:"heap_goal_bytes"`
+	MemStats      []memSnapshot `json:"memstats"` // one per `memstats` event, in trace order
+	GCPauses      pauseSummary  `json:"gc_pauses"`
 }
 
 func histQuantile(h *metrics.Float64Histogram, q float64) float64 {
@@ -283,8 +284,11 @@ func main() {
 		LoopPauseNs:       ms.PauseTotalNs - before.PauseTotalNs,
 	}
 	for i, n := range tr.kinds {
-		res.Events[kindNames[i]] = n
+		if kindNames[i] != "" {
+			res.Events[kindNames[i]] = n
+		}
 	}
+	res.MemStats = snapshots
 	if samples[0].Value.Kind() == metrics.KindUint64 {
 		res.HeapGoalBytes = samples[0].Value.Uint64()
 	}

@@ -2,7 +2,10 @@ package main
 
 // The replay loop: executes the events in trace order on the main goroutine.
 
-import "unsafe"
+import (
+	"runtime"
+	"unsafe"
+)
 
 // table holds the only reference to every live traced object, indexed by
 // dense id. It is a heap object reachable from a global, so the GC scans it:
@@ -126,6 +129,11 @@ func replay(src *source, decodeOnly bool, c *counts, gs *goroutines) {
 			case tagStack:
 				gs.stack(e.a, e.s)
 				lastG = e.a
+			case tagGC:
+				runtime.GC()
+				lastG = ^uint64(0)
+			case tagMemStats:
+				snapshots = append(snapshots, readSnapshot(e.a))
 			case tagGlobals:
 				c.Globals = e.a // cannot be replayed: the binary's data+bss is fixed
 				c.GlobalsEvs++
@@ -163,4 +171,41 @@ func growTable(id uint64) {
 	nt := make([]unsafe.Pointer, n)
 	copy(nt, table)
 	table = nt
+}
+
+// memSnapshot is one `memstats` event: runtime.ReadMemStats at that point of the trace, with the
+// field names of gcsim's memstats.jsonl (models/stats/memstats.hpp).
+type memSnapshot struct {
+	Goroutine    uint64      `json:"goroutine"`
+	HeapAlloc    uint64      `json:"heap_alloc"`
+	TotalAlloc   uint64      `json:"total_alloc"`
+	Sys          uint64      `json:"sys"`
+	Mallocs      uint64      `json:"mallocs"`
+	Frees        uint64      `json:"frees"`
+	HeapSys      uint64      `json:"heap_sys"`
+	HeapIdle     uint64      `json:"heap_idle"`
+	HeapInuse    uint64      `json:"heap_inuse"`
+	HeapReleased uint64      `json:"heap_released"`
+	HeapObjects  uint64      `json:"heap_objects"`
+	StackInuse   uint64      `json:"stack_inuse"`
+	NextGC       uint64      `json:"next_gc"`
+	LastGC       uint64      `json:"last_gc_unix_ns"`
+	PauseTotalNs uint64      `json:"pause_total_ns"`
+	PauseNs      [256]uint64 `json:"pause_ns"`
+	NumGC        uint32      `json:"num_gc"`
+	NumForcedGC  uint32      `json:"num_forced_gc"`
+	GCCPUFrac    float64     `json:"gc_cpu_fraction"`
+}
+
+// snapshots collects the `memstats` events (a few per trace: appending is not on the hot path).
+var snapshots []memSnapshot
+
+func readSnapshot(g uint64) memSnapshot {
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return memSnapshot{Goroutine: g, HeapAlloc: m.HeapAlloc, TotalAlloc: m.TotalAlloc, Sys: m.Sys,
+		Mallocs: m.Mallocs, Frees: m.Frees, HeapSys: m.HeapSys, HeapIdle: m.HeapIdle, HeapInuse: m.HeapInuse,
+		HeapReleased: m.HeapReleased, HeapObjects: m.HeapObjects, StackInuse: m.StackInuse, NextGC: m.NextGC,
+		LastGC: m.LastGC, PauseTotalNs: m.PauseTotalNs, PauseNs: m.PauseNs, NumGC: m.NumGC,
+		NumForcedGC: m.NumForcedGC, GCCPUFrac: m.GCCPUFraction}
 }

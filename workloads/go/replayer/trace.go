@@ -31,13 +31,17 @@ const (
 	tagExit     = 0x05
 	tagStack    = 0x06
 	tagGlobals  = 0x07
+	tagGC       = 0x0a // runtime.GC()
+	tagMemStats = 0x0b // runtime.ReadMemStats
 )
 
 // fieldCount is the number of varint fields after each tag byte; 0 = invalid tag.
 var fieldCount = [256]uint8{tagAlloc: 3, tagAllocPtr: 3, tagFree: 1, tagWork: 2, tagWrite: 2,
-	tagGo: 2, tagExit: 1, tagStack: 2, tagGlobals: 1}
+	tagGo: 2, tagExit: 1, tagStack: 2, tagGlobals: 1, tagGC: 1, tagMemStats: 1}
 
-var kindNames = [8]string{"alloc", "free", "work", "write", "go", "exit", "stack", "globals"}
+// kindNames is indexed by tag&15. pool_put and pool_get (tags 8, 9) are not replayed (unknown tags).
+var kindNames = [16]string{"alloc", "free", "work", "write", "go", "exit", "stack", "globals", "pool_put",
+	"pool_get", "gc", "memstats"}
 
 // event is one decoded record. Field use by tag:
 //
@@ -49,6 +53,8 @@ var kindNames = [8]string{"alloc", "free", "work", "write", "go", "exit", "stack
 //	exit     a = g
 //	stack    a = g, s = bytes
 //	globals  a = bytes
+//	gc       a = g
+//	memstats a = g
 //
 // Fusion: the decoder folds the records that directly follow an alloc into it
 // when that keeps the order: `write` records of the same goroutine (wr =
@@ -77,9 +83,9 @@ type traceReader struct {
 	eof     bool
 	base    int64 // file offset of buf[0]
 	offHeap bool
-	bound   uint32    // header object_id_bound
-	kinds   [8]uint64 // records decoded, by kind (fused records included)
-	records uint64    // records decoded
+	bound   uint32     // header object_id_bound
+	kinds   [16]uint64 // records decoded, by kind (fused records included)
+	records uint64     // records decoded
 }
 
 // openTrace opens path ("-" = standard input) and checks the header.
@@ -203,7 +209,7 @@ func (t *traceReader) decode(dst []event) int {
 	r, w := t.r, t.w
 	r0 := r
 	var tag uint8
-	var kinds [8]uint64
+	var kinds [16]uint64
 	n, rec := 0, 0
 	fuse := false // dst[n-1] is an alloc that may absorb following writes / a free
 	for ; n < len(dst) && r < w; rec++ {
@@ -254,7 +260,7 @@ func (t *traceReader) decode(dst []event) int {
 				}
 			}
 		}
-		kinds[tag&7]++
+		kinds[tag&15]++
 		if fuse {
 			prev := &dst[n-1]
 			if tag == tagWrite && prev.fr == 0 && a == uint64(prev.g) && uint64(prev.wr)+b < 1<<32 {
@@ -293,12 +299,12 @@ func (t *traceReader) decode(dst []event) int {
 
 func (t *traceReader) recordError(tag byte, off int64) {
 	if fieldCount[tag] == 0 {
-		fail("%s: byte %d: unknown record tag 0x%02x; allowed: 0x00-0x07 (%v) and 0x80 (pointerful alloc)", t.path, off, tag, kindNames)
+		fail("%s: byte %d: unknown record tag 0x%02x; allowed: 0x00-0x07, 0x0a, 0x0b (%v) and 0x80 (pointerful alloc)", t.path, off, tag, kindNames)
 	}
 	if badVarint {
 		fail("%s: byte %d: bad varint: longer than 10 bytes or >= 2^64", t.path, t.base+int64(badVarintOff))
 	}
-	fail("%s: byte %d: truncated record: the file ends inside a '%s' record", t.path, off, kindNames[tag&7])
+	fail("%s: byte %d: truncated record: the file ends inside a '%s' record", t.path, off, kindNames[tag&15])
 }
 
 // ---------------------------------------------------------------------------
