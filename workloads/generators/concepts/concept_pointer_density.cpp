@@ -13,6 +13,7 @@ constexpr ParamSpec kParams[] = {
     {"node_bytes", T::kU64, 64, 8, 32768, "size of one node"},
     {"chunk_bytes", T::kU64, 1 << 20, 8, double(uint64_t{1} << 30), "values layout: bytes per backing array"},
     {"churn_bytes", T::kU64, 256 << 20, 0, double(uint64_t{1} << 40), "short-lived noscan garbage (drives GCs)"},
+    {"work_ns_per_alloc", T::kU64, 200, 0, 1e6, "mutator CPU before each garbage allocation"},
 };
 
 // greyobject/scanobject (mgcmark.go): an object in a noscan span is marked and never scanned; a
@@ -31,7 +32,7 @@ EventStream body(ConceptParams p, uint64_t) {
     const uint64_t chunk = p.u64("chunk_bytes") / node * node;
     for (uint64_t b = 0; b < live; b += chunk) co_yield ev_alloc(0, ids.acquire(), std::min(chunk, live - b), false);
   }
-  Churn churn(ids, 0, 64, false, 64, 0);
+  Churn churn(ids, 0, 64, false, 64, p.u64("work_ns_per_alloc"));
   for (uint64_t i = churn.steps_for(p.u64("churn_bytes")); i > 0; --i)
     for (const TraceEvent& e : churn.step()) co_yield e;
 }
