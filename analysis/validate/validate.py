@@ -349,6 +349,9 @@ def main(argv):
     ap.add_argument("--idle-wait", type=float, default=0, metavar="S",
                     help="before each real run wait up to S seconds for the machine to be idle (shared machines)")
     ap.add_argument("--check", action="store_true", help="exit 1 if any metric misses its target")
+    ap.add_argument("--real-from", metavar="VALIDATION.json",
+                    help="reuse the real runs recorded in a previous validation.json (matched by scenario name) "
+                         "instead of running the replayer: re-checks gcsim alone against recorded real results")
     args = ap.parse_args(argv[1:])
     if args.repeats < 1:
         die("--repeats must be >= 1")
@@ -357,8 +360,17 @@ def main(argv):
     out = os.path.abspath(args.out)
     os.makedirs(out, exist_ok=True)
 
+    recorded = None
+    if args.real_from:
+        try:
+            with open(args.real_from) as f:
+                recorded = {sc["scenario"]: sc for sc in json.load(f)["scenarios"]}
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            die(f"{args.real_from}: not a readable validation.json ({e})")
     replayer = args.replayer
-    if not replayer:
+    if recorded is not None:
+        pass
+    elif not replayer:
         replayer = os.path.join(out, "bin", "replayer")
         os.makedirs(os.path.dirname(replayer), exist_ok=True)
         env = dict(os.environ)
@@ -384,18 +396,26 @@ def main(argv):
             log(f"  warning: GOMAXPROCS={env_rt['GOMAXPROCS']} > {ncpu} CPUs on this machine: the real runs are CPU-starved")
         if (cfg.get("sim") or {}).get("max_simulated_ns"):
             log("  warning: sim.max_simulated_ns is set: the simulation may stop before the trace ends, the replay does not")
-        trace, trace_info = make_trace(cfg, cfg_path, sdir, args.gcsim)
-        real_runs = run_real(trace, env_rt, sdir, replayer, args.repeats, args.layout, args.idle_wait)
+        if recorded is not None:
+            if name not in recorded:
+                die(f"{args.real_from}: no recorded real runs for scenario '{name}' (have: {', '.join(sorted(recorded))})")
+            rec = recorded[name]
+            if rec.get("env") != env_rt:
+                die(f"{args.real_from}: scenario '{name}' was recorded with {rec.get('env')}, config now gives {env_rt}")
+            trace, trace_info, real_runs = rec.get("trace"), rec.get("trace_info"), rec["real_runs"]
+        else:
+            trace, trace_info = make_trace(cfg, cfg_path, sdir, args.gcsim)
+            real_runs = run_real(trace, env_rt, sdir, replayer, args.repeats, args.layout, args.idle_wait)
         sim = run_sim(cfg_path, sdir, args.gcsim)
         log(f"  sim: NumGC {sim['num_gc']}")
         rows, failed = compare(real_runs, sim)
         any_failed = any_failed or bool(failed)
         results.append({"scenario": name, "config": os.path.abspath(cfg_path), "env": env_rt,
-                        "trace": trace, "trace_info": trace_info, "repeats": args.repeats,
+                        "trace": trace, "trace_info": trace_info, "repeats": len(real_runs),
                         "real_runs": real_runs, "sim": sim, "metrics": rows, "failed": failed})
         table = TABLE_HEAD + markdown_rows(name, rows)
         print(f"\n## {name}\n")
-        print(f"{' '.join(f'{k}={v}' for k, v in env_rt.items())}, {args.repeats} real runs "
+        print(f"{' '.join(f'{k}={v}' for k, v in env_rt.items())}, {len(real_runs)} real runs "
               f"(replay wall {statistics.median(r['wall_s'] for r in real_runs):.2f} s median), "
               f"simulated {sim['simulated_s']:.2f} s\n")
         print("\n".join(table))
