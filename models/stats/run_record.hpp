@@ -111,6 +111,7 @@ struct RunTotals {
   uint64_t sched_handoffs = 0, sched_stream_switches = 0, sched_quantum_preemptions = 0;
   uint64_t sched_worker_preemptions = 0, sched_max_run_queue = 0;
   std::vector<double> p_mutator_cpu_ns;
+  uint64_t replayer_table_bytes = 0;      ///< workload.replayer_table: the table allocated first (0 = none)
   uint64_t final_rounding_waste_bytes = 0;
   uint64_t final_span_tail_waste_bytes = 0;
   uint64_t final_empty_slot_bytes = 0;

@@ -154,6 +154,7 @@ nlohmann::json summary_json(const RunRecord& r) {
   j["sync_pool"] = {{"gets", t.pool_gets}, {"hits", t.pool_hits}, {"puts", t.pool_puts}, {"dropped", t.pool_dropped}};
   std::vector<int64_t> p_cpu_ns;
   for (double v : t.p_mutator_cpu_ns) p_cpu_ns.push_back(std::llround(v));
+  if (t.replayer_table_bytes > 0) j["replayer_table_bytes"] = t.replayer_table_bytes;
   j["scheduler"] = {{"handoffs", t.sched_handoffs},
                     {"stream_switches", t.sched_stream_switches},
                     {"quantum_preemptions", t.sched_quantum_preemptions},
