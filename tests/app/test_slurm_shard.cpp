@@ -2,9 +2,15 @@
 // Shard selection from --shard and the Slurm job-array variables (app/slurm_shard.hpp).
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
 #include <map>
-#include <stdexcept>
 #include <optional>
+#include <sstream>
+#include <stdexcept>
 #include <string>
 
 #include "app/slurm_shard.hpp"
@@ -13,8 +19,45 @@
 using namespace gcsim;
 using app::select_shard;
 using app::SlurmArrayEnv;
+namespace fs = std::filesystem;
+using nlohmann::json;
 
 namespace {
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+/// A fresh directory under this process's temp root, removed when the test program exits.
+fs::path shard_temp_dir(const std::string& name) {
+  static const fs::path root = fs::temp_directory_path() / ("gcsim_test_slurm_shard_" + std::to_string(::getpid()));
+  static const struct Cleanup {
+    ~Cleanup() {
+      std::error_code ec;
+      fs::remove_all(root, ec);
+    }
+  } cleanup;
+  fs::path d = root / name;
+  fs::remove_all(d);
+  return d;
+}
+
+/// 6 small points; point 5 (workload_trace0) reads a trace that does not exist and fails at run time.
+json six_point_sweep() {
+  json base = {{"schema_version", 1},
+               {"seed", 3},
+               {"workload", {{"kind", "mixed"}, {"params", {{"total_objects", 20000}}}}},
+               {"runtime", {{"gomaxprocs", 2}}}};
+  return json{{"schema_version", 1},
+              {"name", "six"},
+              {"base", base},
+              {"sweep", json::array({json{{"runtime.gogc", {50, 100, 200, 400, "off"}}},
+                                     json{{"workload", json::array({json{{"kind", "trace"},
+                                                                         {"params", {{"path", "no_such.gct"}}}}})}}})}};
+}
 
 /// The variables Slurm sets for task `id` of `sbatch --array=MIN-MAX[:STEP]` with job id 41.
 SlurmArrayEnv array_task(const std::string& id, const std::string& count, const std::string& min = "0",
@@ -142,5 +185,70 @@ TEST_SUITE("sweep") {
     CHECK_FALSE(e.task_max.has_value());
     CHECK_FALSE(e.task_step.has_value());
     CHECK(select_shard(std::nullopt, e).slurm_task == "77_4");
+  }
+}
+
+TEST_SUITE("sweep") {
+  TEST_CASE("shards sharing one directory: own points and a record each, no results until the merge") {
+    fs::path whole = shard_temp_dir("whole");
+    fs::path shared = shard_temp_dir("shared");
+    app::Sweep s = app::expand_sweep(six_point_sweep(), ".");
+    REQUIRE(s.points.size() == 6);
+    REQUIRE(s.points[5].name == "workload_trace0");
+    app::SweepOptions o;
+    o.jobs = 1;
+    o.quiet = true;
+    std::ostringstream log;
+    app::SweepOutcome r = app::run_sweep(s, whole, o, log);
+    CHECK(r.failed == 1);
+    // Shards 0/3 and 2/3 run (1/3, owning points 1 and 4, never starts).
+    for (unsigned k : {0u, 2u}) {
+      o.shard = {k, 3};
+      o.slurm_task = "41_" + std::to_string(k);
+      r = app::run_sweep(s, shared, o, log);
+      CHECK(r.in_shard == 2);
+      CHECK(r.failed == (k == 2 ? 1u : 0u));  // point 5 is in shard 2/3
+      CHECK_FALSE(fs::exists(shared / "results.csv"));
+      CHECK_FALSE(fs::exists(shared / "results.json"));
+      json rec = json::parse(slurp(shared / "shards" / (std::to_string(k) + "-of-3.json")));
+      CHECK(rec["state"] == "done");
+      CHECK(rec["slurm_task"] == "41_" + std::to_string(k));
+      CHECK(rec["points"] == 2);
+      CHECK(rec["failed"].size() == (k == 2 ? 1u : 0u));
+    }
+    CHECK(json::parse(slurp(shared / "shards" / "2-of-3.json"))["failed"][0]["point"] == "workload_trace0");
+    // --force would delete the other shards' results.
+    o.force = true;
+    CHECK_THROWS_WITH_AS(app::run_sweep(s, shared, o, log), doctest::Contains("cannot be combined with shards"), InputError);
+    o.force = false;
+
+    // In-place merge: point 5 failed (in shard 2/3, with its error), points 1 and 4 missing (no record).
+    app::MergeOutcome m = app::merge_sweeps(shared, {shared});
+    CHECK(m.ok == 3);
+    CHECK(m.failed == 1);
+    CHECK(m.missing == 2);
+    REQUIRE(m.problems.size() == 3);
+    CHECK(m.problems[0].point == s.points[1].name);
+    CHECK(m.problems[0].status == "missing");
+    CHECK(m.problems[0].shard.empty());
+    CHECK(m.problems[1].point == s.points[4].name);
+    CHECK(m.problems[2].point == "workload_trace0");
+    CHECK(m.problems[2].status == "failed");
+    CHECK(m.problems[2].shard.rfind("shard 2/3 (Slurm task 41_2 on ", 0) == 0);
+    CHECK(m.problems[2].shard_state == "done");
+    CHECK(m.problems[2].error == slurp(whole / "runs" / "workload_trace0.error.txt").substr(0, m.problems[2].error.size()));
+    CHECK(m.problems[2].error.find("no_such.gct") != std::string::npos);
+
+    // Shard 1/3 runs late (a resubmitted task): the merge is then complete but for the failed point,
+    // and byte-identical to the unsharded run.
+    o.shard = {1, 3};
+    o.slurm_task = "41_1";
+    r = app::run_sweep(s, shared, o, log);
+    CHECK(r.ran == 2);
+    m = app::merge_sweeps(shared, {shared});
+    CHECK(m.ok == 5);
+    CHECK(m.missing == 0);
+    CHECK(slurp(shared / "results.csv") == slurp(whole / "results.csv"));
+    CHECK(slurp(shared / "results.json") == slurp(whole / "results.json"));
   }
 }

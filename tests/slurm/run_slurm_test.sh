@@ -277,6 +277,9 @@ bad = {k: r.get(k) for k, v in want.items() if r.get(k) != v}
 if bad:
     sys.exit(f"unexpected {bad}, want {want}")
 PY
+  # The task's own log (--output=%x-%A_%a.out), with gcsim's summary naming the task.
+  grep -qF "4 points in shard $k/4 of 16 (Slurm array task ${array_id}_$k)" "$out/logs/gcsim-sweep-${array_id}_$k.out" ||
+    fail "task $k log does not show shard $k/4 of Slurm task ${array_id}_$k"
 done
 wait "$local_pid"
 [ "$(cat "$W/local16.rc")" = 0 ] || fail "local sweep16 exited $(cat "$W/local16.rc")"
