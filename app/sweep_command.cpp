@@ -48,14 +48,19 @@ std::string read_text(const fs::path& p) {
   return ss.str();
 }
 
+/// This machine's host name ("?" if unknown): shard records say where a shard ran.
+std::string host_name() {
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') return "?";
+  return host;
+}
+
 /// "<host>-<pid>": unique among processes that share a directory over a network file system
 /// (shards of a job array on different nodes can have the same pid).
 std::string process_tag() {
-  char host[256] = {};
-  if (::gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') return std::to_string(::getpid());
-  std::string h = host;
+  std::string h = host_name();
   for (char& c : h)
-    if (c == '/' || c == '.') c = '_';
+    if (c == '/' || c == '.' || c == '?') c = '_';
   return h + "-" + std::to_string(::getpid());
 }
 
@@ -666,12 +671,6 @@ constexpr const char* kShardsDir = "shards";
 
 fs::path shard_record_path(const fs::path& dir, const Shard& s) {
   return dir / kShardsDir / (std::to_string(s.index) + "-of-" + std::to_string(s.count) + ".json");
-}
-
-std::string host_name() {
-  char host[256] = {};
-  if (::gethostname(host, sizeof host - 1) != 0) return "?";
-  return host;
 }
 
 /// The record a shard keeps while it runs ("running") and after ("done"); `failed` lists
