@@ -16,10 +16,12 @@
 # usage: run_slurm_test.sh GCSIM SOURCE_ROOT        (meson test --suite slurm runs it)
 # Exit 0 pass, 1 fail, 77 skip (not root: slurmd must run as root). KEEP=1 keeps the temp dir.
 #
-# Pitfalls this avoids (measured on Debian 12 with Slurm 22.05): munged's socket dir must be 0755; batch_sched_delay=0 (else array waves start 3 s apart); MinJobAge stays at 300 (a
-# lower one purges a failed task's record early and hides the failure); completion is polled with
-# squeue, not `sbatch --wait` (it polls at 2, 10, 42 s); data goes in script arguments, not
-# --export; port choice is serialised with flock; jobs are cancelled before the daemons stop.
+# Pitfalls this avoids (measured on Debian 12 with Slurm 22.05): munged's socket dir must be 0755;
+# batch_sched_delay=0 (else array waves start 3 s apart); MinJobAge stays at 300 (a lower one purges
+# a failed task's record early and hides the failure); completion is polled with squeue, not
+# `sbatch --wait` (it polls at 2, 10, 42 s); data goes in script arguments, not --export; port
+# choice is serialised with flock; jobs are cancelled before the daemons stop; the long waits are
+# short sleeps, so a SIGTERM (meson's timeout) is handled at once.
 set -uo pipefail
 gcsim=${1:?usage: run_slurm_test.sh GCSIM SOURCE_ROOT}
 src=${2:?usage: run_slurm_test.sh GCSIM SOURCE_ROOT}
