@@ -51,7 +51,7 @@ W=$(mktemp -d /tmp/gcsim-slurm-test.XXXXXX)
 chmod 755 "$W"
 mkdir -p "$W/munge" "$W/log" "$W/state" "$W/spool" "$W/run"
 chmod 755 "$W/munge"  # munged: "execute permissions for all required" on the socket's directory
-munged_pid="" slurmctld_pid="" slurmd_pid=""
+munged_pid="" slurmctld_pid="" slurmd_pid="" local16_pid="" localf_pid=""
 export SLURM_CONF="$W/slurm.conf"
 
 stop_pid() {  # stop_pid NAME PID: TERM, up to 15 s, then KILL
@@ -81,12 +81,14 @@ cleanup() {
       sleep 0.2
     done
   fi
+  stop_pid "local gcsim sweep" "$local16_pid"  # the local reference runs, if interrupted early
+  stop_pid "local gcsim sweep" "$localf_pid"
   stop_pid slurmd "$slurmd_pid"
   stop_pid slurmctld "$slurmctld_pid"
   stop_pid munged "$munged_pid"
   if [ "$rc" != 0 ]; then
     echo "--- diagnostics (temp dir kept: $W)"
-    ps -eo pid,ppid,stat,etime,args | grep -E 'slurm|munge' | grep -v grep
+    if command -v ps >/dev/null; then ps -eo pid,ppid,stat,etime,args | grep -E 'slurm|munge' | grep -v grep; fi
     for f in "$W"/log/*; do
       echo "--- tail $f"
       tail -n 20 "$f"
@@ -111,13 +113,10 @@ trap 'echo "interrupted"; exit 130' INT
 # the ones submit.sh passes (absolute), so error messages that name the trace file agree.
 sweep16=$(realpath "$src/tests/slurm/sweep16.json")
 sweepf=$(realpath "$src/tests/slurm/sweep_failing.json")
-(
-  "$gcsim" sweep "$sweep16" --jobs 1 --quiet --out "$W/local16" >"$W/log/local16.out" 2>&1
-  echo $? >"$W/local16.rc"
-  "$gcsim" sweep "$sweepf" --jobs 1 --quiet --out "$W/localf" >"$W/log/localf.out" 2>&1
-  echo $? >"$W/localf.rc"
-) &
-local_pid=$!
+"$gcsim" sweep "$sweep16" --jobs 1 --quiet --out "$W/local16" >"$W/log/local16.out" 2>&1 &
+local16_pid=$!
+"$gcsim" sweep "$sweepf" --jobs 1 --quiet --out "$W/localf" >"$W/log/localf.out" 2>&1 &
+localf_pid=$!
 
 # --- munged with a private key and socket.
 dd if=/dev/urandom of="$W/munge/munge.key" bs=1024 count=1 status=none
@@ -282,8 +281,12 @@ PY
   grep -qF "4 points in shard $k/4 of 16 (Slurm array task ${array_id}_$k)" "$out/logs/gcsim-sweep-${array_id}_$k.out" ||
     fail "task $k log does not show shard $k/4 of Slurm task ${array_id}_$k"
 done
-wait "$local_pid"
-[ "$(cat "$W/local16.rc")" = 0 ] || fail "local sweep16 exited $(cat "$W/local16.rc")"
+wait "$local16_pid"
+local16_rc=$?
+wait "$localf_pid"
+localf_rc=$?
+local16_pid="" localf_pid=""
+[ "$local16_rc" = 0 ] || fail "local sweep16 exited $local16_rc"
 [ "$(wc -l <"$W/local16/results.csv")" = 17 ] || fail "local sweep16 results.csv should have 16 rows"
 cmp "$W/local16/results.csv" "$out/results.csv" || fail "merged results.csv differs from gcsim sweep --jobs 1"
 cmp "$W/local16/results.json" "$out/results.json" || fail "merged results.json differs from gcsim sweep --jobs 1"
@@ -301,7 +304,7 @@ want=$'0 FAILED 1:0\n1 COMPLETED 0:0\n2 COMPLETED 0:0\n3 COMPLETED 0:0'
 [ "$states" = "$want" ] || fail "failing array tasks: got [$states], want task 0 FAILED 1:0, others COMPLETED 0:0"
 [ "$(job_state "$merge_id") $(job_exit "$merge_id")" = "FAILED 1:0" ] ||
   fail "failing sweep merge job: $(job_state "$merge_id") $(job_exit "$merge_id"), want FAILED 1:0"
-[ "$(cat "$W/localf.rc")" = 1 ] || fail "local failing sweep exited $(cat "$W/localf.rc"), want 1"
+[ "$localf_rc" = 1 ] || fail "local failing sweep exited $localf_rc, want 1"
 err=$(cat "$W/localf/runs/workload_trace0.error.txt")
 case "$err" in *corrupt.gct:7:*) ;; *) fail "local failing point: unexpected error '$err'" ;; esac
 mlog="$out/logs/gcsim-merge-$merge_id.out"
