@@ -16,7 +16,7 @@ using nlohmann::json;
 
 Experiment parse_experiment(const json& doc, const std::string& base_dir) {
   config::require_only_keys(doc, {"schema_version", "name", "seed", "workload", "runtime", "pacer", "cost_model",
-                                  "memory", "output", "sim", "description"},
+                                  "memory", "scheduler", "output", "sim", "description"},
                             "");
   config::require_key(doc, "", "schema_version");
   auto version = get_i64(doc, "", "schema_version", 0);
@@ -37,6 +37,7 @@ Experiment parse_experiment(const json& doc, const std::string& base_dir) {
   e.pacer = pacer::resolved_pacer(doc.value("pacer", json{{"kind", "go"}}), "pacer");
   e.process.cost = CostModel::parse(doc.value("cost_model", json::object()), "cost_model", base_dir);
   e.process.memory = MemoryModel::parse(doc.value("memory", json::object()), "memory");
+  e.process.scheduler = sched::SchedulerSettings::parse(doc.value("scheduler", json::object()), "scheduler");
 
   json output = doc.value("output", json::object());
   config::require_only_keys(output, {"sample_period_ns", "check_invariants"}, "output");
@@ -59,6 +60,7 @@ json Experiment::resolved() const {
   j["pacer"] = pacer;
   j["cost_model"] = process.cost.to_json();
   j["memory"] = process.memory.to_json();
+  j["scheduler"] = process.scheduler.to_json();
   j["output"] = {{"sample_period_ns", process.sample_period_ns}, {"check_invariants", process.check_invariants}};
   j["sim"] = {{"max_simulated_ns", process.max_simulated_ns}};
   return j;

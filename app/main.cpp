@@ -2,8 +2,10 @@
 // gcsim command line: run, sweep, sizeclasses, trace, list.
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,6 +16,7 @@
 #include "app/experiment.hpp"
 #include "app/pacer_scenarios_command.hpp"
 #include "app/run_command.hpp"
+#include "app/slurm_shard.hpp"
 #include "app/sweep_command.hpp"
 #include "models/allocator/size_classes.hpp"
 #include "models/pacer/registry.hpp"
@@ -32,11 +35,14 @@ constexpr const char* kUsage =
     "commands:\n"
     "  run CONFIG.json [--set path=value ...] [--seed N] [--out DIR] [--force] [--dry-run] [--quiet]\n"
     "                      simulate one experiment; writes DIR (default results/<name>)\n"
-    "  sweep SWEEP.json [--set path=value ...] [--out DIR] [--jobs N] [--shard K/N] [--force] [--quiet]\n"
+    "  sweep SWEEP.json [--set path=value ...] [--out DIR] [--jobs N] [--shard K/N] [--force] [--quiet] [--count]\n"
     "                      run a sweep's points in parallel, resuming a previous run into DIR;\n"
-    "                      writes DIR/results.csv, DIR/results.json and DIR/runs/<point>/\n"
-    "  sweep-merge OUT SHARD_DIR...\n"
-    "                      join the directories of sweep shards (--shard) into OUT\n"
+    "                      writes DIR/results.csv, DIR/results.json and DIR/runs/<point>/;\n"
+    "                      in a Slurm array task the shard is the task (SLURM_ARRAY_TASK_ID/_COUNT);\n"
+    "                      --count prints the number of points and exits\n"
+    "  sweep-merge OUT [SHARD_DIR...]\n"
+    "                      join sweep shards (--shard) into OUT (alone: the shards' shared directory);\n"
+    "                      lists failed and missing points, exit 1 if there are any\n"
     "  sizeclasses         print Go 1.19's size-class table as CSV\n"
     "  trace convert IN OUT | trace gen KIND --out FILE [--seed N] [--set k=v ...] | trace stats IN\n"
     "                      workload trace tools (format: workloads/TRACE_FORMAT.md)\n"
@@ -108,45 +114,78 @@ int cmd_run(const std::vector<std::string>& args) {
 }
 
 int cmd_sweep(const std::vector<std::string>& args) {
-  std::string config, out, shard = "0/1";
+  std::string config, out;
+  std::optional<std::string> shard;
   std::vector<std::string> sets;
-  bool force = false, quiet = false;
+  bool force = false, quiet = false, count = false;
   unsigned jobs = 0;
   po::options_description desc;
   desc.add_options()("config", po::value<std::string>(&config))("set", po::value<std::vector<std::string>>(&sets))(
       "out", po::value<std::string>(&out))("force", po::bool_switch(&force))("quiet", po::bool_switch(&quiet))(
-      "jobs", po::value<unsigned>(&jobs))("shard", po::value<std::string>(&shard));
+      "jobs", po::value<unsigned>(&jobs))("shard", po::value<std::string>())("count", po::bool_switch(&count));
   po::positional_options_description pos;
   pos.add("config", 1);
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
   po::notify(vm);
+  if (vm.count("shard")) shard = vm["shard"].as<std::string>();
   if (config.empty()) throw gcsim::InputError("command line", "missing SWEEP.json argument");
   nlohmann::json doc = gcsim::config::read_json_file(config);
   for (const auto& s : sets) gcsim::config::apply_override(doc, s);
   gcsim::app::Sweep sweep = gcsim::app::expand_sweep(doc, dir_of(config));
+  if (count) {  // for job scripts: the array size comes from this (scripts/slurm/submit.sh)
+    std::cout << sweep.points.size() << "\n";
+    return 0;
+  }
+  const gcsim::app::ShardChoice choice = gcsim::app::select_shard(
+      shard, gcsim::app::SlurmArrayEnv::read([](const char* name) { return std::getenv(name); }));
   gcsim::app::SweepOptions so;
   so.jobs = jobs;
-  so.shard = gcsim::app::parse_shard(shard);
+  so.shard = choice.shard;
+  so.slurm_task = choice.slurm_task;
   so.force = force;
   so.quiet = quiet;
   so.terminal = ::isatty(2) != 0;
   fs::path dir = out.empty() ? fs::path("results") / sweep.name : fs::path(out);
   gcsim::app::SweepOutcome r = gcsim::app::run_sweep(sweep, dir, so, std::cerr);
-  if (!quiet)
+  const std::string shard_text = std::to_string(so.shard.index) + "/" + std::to_string(so.shard.count);
+  if (!quiet) {
     std::cout << "gcsim: sweep " << sweep.name << ": " << r.in_shard << " points"
-              << (so.shard.count > 1 ? " in shard " + shard + " of " + std::to_string(r.points) : std::string()) << ", "
-              << r.already_done << " already done, " << r.ran << " run, " << r.failed << " failed\nresults: "
-              << (dir / "results.csv").string() << "\n";
+              << (so.shard.count > 1 ? " in shard " + shard_text + " of " + std::to_string(r.points) : std::string())
+              << (choice.from_slurm ? " (Slurm array task " + choice.slurm_task + ")" : std::string()) << ", "
+              << r.already_done << " already done, " << r.ran << " run, " << r.failed << " failed\n";
+    if (so.shard.count > 1)
+      std::cout << "results: after every shard: gcsim sweep-merge " << dir.string() << "\n";
+    else
+      std::cout << "results: " << (dir / "results.csv").string() << "\n";
+  }
   return r.failed > 0 ? 1 : 0;
 }
 
 int cmd_sweep_merge(const std::vector<std::string>& args) {
-  if (args.size() < 2) throw gcsim::InputError("sweep-merge", "usage: gcsim sweep-merge OUT SHARD_DIR...");
-  std::vector<fs::path> shards(args.begin() + 1, args.end());
+  if (args.empty()) throw gcsim::InputError("sweep-merge", "usage: gcsim sweep-merge OUT [SHARD_DIR...]");
+  // One argument: the shards shared OUT (a Slurm job array), merge in place.
+  std::vector<fs::path> shards(args.begin() + (args.size() > 1 ? 1 : 0), args.end());
   gcsim::app::MergeOutcome r = gcsim::app::merge_sweeps(args[0], shards);
+  // One line per point that did not finish, on stderr, before the summary.
+  for (const gcsim::app::MergeProblem& p : r.problems) {
+    std::cerr << "gcsim: sweep-merge: point " << p.point << " " << p.status;
+    if (!p.shard.empty()) std::cerr << " in " << p.shard;
+    if (p.status == "failed")
+      std::cerr << ": " << p.error;
+    else if (p.shard_state == "running")
+      std::cerr << ": the shard started but never finished (killed, timed out, or still running)";
+    else if (p.shard_state == "done")
+      std::cerr << ": the shard finished without it (its directory was removed?)";
+    else
+      std::cerr << ": no shard ran it (no shard record covers it; was its task started?)";
+    std::cerr << "\n";
+  }
   std::cout << "gcsim: sweep-merge: " << r.points << " points: " << r.ok << " ok, " << r.failed << " failed, "
             << r.missing << " missing\nresults: " << (fs::path(args[0]) / "results.csv").string() << "\n";
+  if (r.failed + r.missing > 0)
+    std::cerr << "gcsim: sweep-merge: INCOMPLETE: " << r.failed << " failed and " << r.missing
+              << " missing of " << r.points << " points (the other results are in results.csv)\n";
   return r.failed + r.missing > 0 ? 1 : 0;
 }
 

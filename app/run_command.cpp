@@ -12,6 +12,7 @@
 #include "models/stats/writers.hpp"
 #include "sim/config/config_error.hpp"
 #include "sim/run_dir.hpp"
+#include "workloads/replayer_table_source.hpp"
 #include "workloads/workload_factory.hpp"
 
 namespace gcsim::app {
@@ -23,7 +24,10 @@ stats::RunRecord simulate(const Experiment& e, const ProgressFn& progress) {
   pacer::PacerContext ctx{e.process.runtime};
   auto p = pacer::make_pacer(e.pacer, "pacer", ctx);
   GoProcess proc(e.process, *source, *p);
-  return proc.run(progress);
+  stats::RunRecord r = proc.run(progress);
+  if (const auto* t = dynamic_cast<const workload::ReplayerTableSource*>(source.get()))
+    r.totals.replayer_table_bytes = t->table_bytes();
+  return r;
 }
 
 namespace {

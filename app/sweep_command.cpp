@@ -48,11 +48,27 @@ std::string read_text(const fs::path& p) {
   return ss.str();
 }
 
+/// This machine's host name ("?" if unknown): shard records say where a shard ran.
+std::string host_name() {
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') return "?";
+  return host;
+}
+
+/// "<host>-<pid>": unique among processes that share a directory over a network file system
+/// (shards of a job array on different nodes can have the same pid).
+std::string process_tag() {
+  std::string h = host_name();
+  for (char& c : h)
+    if (c == '/' || c == '.' || c == '?') c = '_';
+  return h + "-" + std::to_string(::getpid());
+}
+
 /// Writes `text` to a temporary file next to `p` and renames it over `p`: readers see the old or the
 /// new content, never a torn file.
 void write_text_atomic(const fs::path& p, const std::string& text) {
   fs::path tmp = p;
-  tmp += ".tmp-" + std::to_string(::getpid());
+  tmp += ".tmp-" + process_tag();
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) throw InputError(tmp.string(), "cannot write file");
@@ -648,6 +664,33 @@ class Progress {
   std::chrono::steady_clock::time_point start_;
 };
 
+// Shard records: out_dir/shards/K-of-N.json, one per shard, so that a merge can say which shard
+// owned a failed or missing point and whether that shard finished.
+
+constexpr const char* kShardsDir = "shards";
+
+fs::path shard_record_path(const fs::path& dir, const Shard& s) {
+  return dir / kShardsDir / (std::to_string(s.index) + "-of-" + std::to_string(s.count) + ".json");
+}
+
+/// The record a shard keeps while it runs ("running") and after ("done"); `failed` lists
+/// (point, error) in point order.
+void write_shard_record(const fs::path& dir, const Shard& shard, const SweepOptions& options, const std::string& state,
+                        size_t in_shard, const std::vector<std::pair<std::string, std::string>>& failed) {
+  ordered_json r;
+  r["shard"] = std::to_string(shard.index) + "/" + std::to_string(shard.count);
+  r["index"] = shard.index;
+  r["count"] = shard.count;
+  r["state"] = state;
+  r["host"] = host_name();
+  r["pid"] = ::getpid();
+  r["slurm_task"] = options.slurm_task.empty() ? ordered_json(nullptr) : ordered_json(options.slurm_task);
+  r["points"] = in_shard;
+  r["failed"] = ordered_json::array();
+  for (const auto& [point, error] : failed) r["failed"].push_back({{"point", point}, {"error", error}});
+  write_text_atomic(shard_record_path(dir, shard), r.dump(2) + "\n");
+}
+
 /// Checks a finished point against what this sweep would write.
 void check_same_point(const SweepPoint& p, const fs::path& runs, const fs::path& out_dir) {
   json on_disk = json::parse(read_text(runs / p.name / "resolved_config.json"), nullptr, false);
@@ -662,6 +705,11 @@ void check_same_point(const SweepPoint& p, const fs::path& runs, const fs::path&
 SweepOutcome run_sweep(const Sweep& sweep, const fs::path& out_dir, const SweepOptions& options, std::ostream& log) {
   SweepOutcome outcome;
   outcome.points = sweep.points.size();
+  const bool sharded = options.shard.count > 1;
+  if (sharded && options.force)
+    throw InputError("--force", "cannot be combined with shards (--shard or a Slurm array task): a shard would "
+                                "delete the results of the others; remove " + out_dir.string() +
+                                " before starting the shards instead");
   if (fs::exists(out_dir)) {
     if (!fs::is_directory(out_dir)) throw InputError(out_dir.string(), "exists and is not a directory");
     if (!is_empty_dir(out_dir) && !is_sweep_dir(out_dir))
@@ -694,6 +742,12 @@ SweepOutcome run_sweep(const Sweep& sweep, const fs::path& out_dir, const SweepO
   std::set<std::string> todo_names;
   for (size_t i : todo) todo_names.insert(sweep.points[i].name);
   clear_attempts(runs, todo_names);
+  if (sharded) {
+    fs::create_directories(out_dir / kShardsDir, ec);
+    if (ec) throw InputError((out_dir / kShardsDir).string(), "cannot create directory: " + ec.message());
+    write_shard_record(out_dir, options.shard, options, "running", shard.size(), {});
+  }
+  std::map<size_t, std::pair<std::string, std::string>> failures;  // point index → (name, error)
 
   unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
   jobs = static_cast<unsigned>(std::min<size_t>(jobs, std::max<size_t>(todo.size(), 1)));
@@ -737,7 +791,10 @@ SweepOutcome run_sweep(const Sweep& sweep, const fs::path& out_dir, const SweepO
         std::lock_guard<std::mutex> lock(mu);
         progress.finished(p.name, error, seconds);
         ++finished;
-        if (!error.empty()) ++outcome.failed;
+        if (!error.empty()) {
+          ++outcome.failed;
+          failures[todo[k]] = {p.name, error};
+        }
       }
       cv.notify_all();
     }
@@ -754,7 +811,13 @@ SweepOutcome run_sweep(const Sweep& sweep, const fs::path& out_dir, const SweepO
   }
   for (std::thread& t : threads) t.join();
   outcome.ran = todo.size();
-  write_results(sweep, shard, out_dir);
+  if (sharded) {
+    std::vector<std::pair<std::string, std::string>> failed;
+    for (const auto& [i, f] : failures) failed.push_back(f);
+    write_shard_record(out_dir, options.shard, options, "done", shard.size(), failed);
+  } else {
+    write_results(sweep, shard, out_dir);
+  }
   return outcome;
 }
 
@@ -781,6 +844,51 @@ void link_or_copy_dir(const fs::path& from, const fs::path& to) {
   }
   fs::rename(staging, to, ec);
   if (ec) throw InputError(to.string(), "cannot move into place: " + ec.message());
+}
+
+/// What a shard record (shards/K-of-N.json) says, for merge messages.
+struct ShardInfo {
+  unsigned index = 0, count = 1;
+  std::string state, host, slurm_task;
+  int64_t pid = 0;
+
+  std::string describe() const {
+    std::string s = "shard " + std::to_string(index) + "/" + std::to_string(count) + " (";
+    if (!slurm_task.empty()) s += "Slurm task " + slurm_task + " ";
+    return s + "on " + host + ", pid " + std::to_string(pid) + ")";
+  }
+};
+
+/// Every shard record in the given sweep directories, ordered by (count, index, directory order).
+std::vector<ShardInfo> read_shard_records(const std::vector<fs::path>& dirs) {
+  std::vector<ShardInfo> out;
+  for (const fs::path& d : dirs) {
+    if (!fs::is_directory(d / kShardsDir)) continue;
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::directory_iterator(d / kShardsDir))
+      if (entry.path().extension() == ".json") files.push_back(entry.path());
+    std::sort(files.begin(), files.end());
+    for (const fs::path& f : files) {
+      json r = json::parse(read_text(f), nullptr, false);
+      try {
+        ShardInfo info;
+        info.index = r.at("index").get<unsigned>();
+        info.count = r.at("count").get<unsigned>();
+        info.state = r.at("state").get<std::string>();
+        info.host = r.at("host").get<std::string>();
+        info.pid = r.at("pid").get<int64_t>();
+        if (r.at("slurm_task").is_string()) info.slurm_task = r.at("slurm_task").get<std::string>();
+        if (info.count == 0 || info.index >= info.count) throw std::out_of_range("index >= count");
+        out.push_back(info);
+      } catch (const std::exception& e) {
+        throw InputError(f.string(), std::string("not a gcsim shard record: ") + e.what());
+      }
+    }
+  }
+  std::stable_sort(out.begin(), out.end(), [](const ShardInfo& a, const ShardInfo& b) {
+    return a.count != b.count ? a.count < b.count : a.index < b.index;
+  });
+  return out;
 }
 
 }  // namespace
@@ -835,15 +943,39 @@ MergeOutcome merge_sweeps(const fs::path& out_dir, const std::vector<fs::path>& 
   }
   write_text_atomic(out_dir / kManifest, json::parse(read_text(shard_dirs.front() / kManifest)).dump(2) + "\n");
   write_results(sweep, all, out_dir);
+  const std::vector<ShardInfo> shards = read_shard_records(shard_dirs);
   MergeOutcome o;
   o.points = all.size();
-  for (const SweepPoint& p : sweep.points) {
-    if (point_finished(runs, p.name))
+  for (size_t i = 0; i < sweep.points.size(); ++i) {
+    const SweepPoint& p = sweep.points[i];
+    if (point_finished(runs, p.name)) {
       ++o.ok;
-    else if (fs::exists(runs / (p.name + kErrorSuffix)))
+      continue;
+    }
+    MergeProblem problem;
+    problem.point = p.name;
+    if (fs::exists(runs / (p.name + kErrorSuffix))) {
       ++o.failed;
-    else
+      problem.status = "failed";
+      problem.error = read_text(runs / (p.name + kErrorSuffix));
+      while (!problem.error.empty() && (problem.error.back() == '\n' || problem.error.back() == '\r'))
+        problem.error.pop_back();
+      std::replace(problem.error.begin(), problem.error.end(), '\n', ' ');
+    } else {
       ++o.missing;
+      problem.status = "missing";
+    }
+    // The owner: a record whose shard covers point i; one that never finished explains a missing point best.
+    const ShardInfo* owner = nullptr;
+    for (const ShardInfo& r : shards) {
+      if (i % r.count != r.index) continue;
+      if (owner == nullptr || (owner->state != "running" && r.state == "running")) owner = &r;
+    }
+    if (owner) {
+      problem.shard = owner->describe();
+      problem.shard_state = owner->state;
+    }
+    o.problems.push_back(std::move(problem));
   }
   return o;
 }

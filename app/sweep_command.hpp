@@ -60,6 +60,7 @@ struct SweepOptions {
   bool force = false;         ///< discard an existing sweep directory and run every point again
   bool quiet = false;         ///< no progress output (failures are still reported)
   bool terminal = false;      ///< redraw one progress-bar line (the log is a terminal) instead of lines
+  std::string slurm_task;     ///< "JOBID_TASKID" when the shard came from a Slurm array task (kept in the shard record)
 };
 
 struct SweepOutcome {
@@ -71,7 +72,14 @@ struct SweepOutcome {
 };
 
 /// Runs the shard's unfinished points into out_dir/runs/<point>/ on `jobs` threads, then writes
-/// out_dir/results.csv, results.json (the shard's points, in point order) and sweep.json.
+/// out_dir/results.csv, results.json (every point, in point order) and sweep.json.
+/// With several shards (shard.count > 1) out_dir may be shared by all of them, running at once on
+/// different machines: each writes only its own points, sweep.json (the same bytes from every shard),
+/// and its shard record out_dir/shards/K-of-N.json ({"state": "running"} before the first point,
+/// {"state": "done", "failed": [{"point", "error"}]} at the end; host, pid and Slurm task for
+/// messages). It writes no results.csv/results.json: they cover the whole sweep and are written by
+/// merge_sweeps (`gcsim sweep-merge DIR`). `force` is refused with shards (InputError): one shard
+/// would delete the results of the others.
 /// A point is finished iff runs/<point>/summary.json exists; its resolved_config.json must then equal
 /// the point's, else InputError "<out_dir>: has results of a different sweep". Each point directory
 /// appears atomically; a failing point leaves runs/<point>.error.txt and the others go on.
@@ -83,14 +91,28 @@ SweepOutcome run_sweep(const Sweep& sweep, const std::filesystem::path& out_dir,
 /// from the files under dir/runs/ only. Returns how many rows have status failed or missing.
 size_t write_results(const Sweep& sweep, const std::vector<size_t>& indices, const std::filesystem::path& dir);
 
-struct MergeOutcome {
-  size_t points = 0, ok = 0, failed = 0, missing = 0;
+/// A point that a merge could not find finished, with what is known about why.
+struct MergeProblem {
+  std::string point;    ///< point name
+  std::string status;   ///< "failed" (it ran and threw) or "missing" (no shard finished it)
+  std::string error;    ///< failed: the point's error message (runs/<point>.error.txt, one line)
+  std::string shard;    ///< the shard that owns the point, from its record: "shard 3/8 (Slurm task 41_3 on
+                        ///< node7)"; empty if no shard record covers the point
+  std::string shard_state;  ///< that record's state: "running" (started, never finished: killed, timed out
+                            ///< or still running), "done"; empty without a record
 };
 
-/// `gcsim sweep-merge OUT SHARD_DIR...`: joins shard directories of one sweep (equal sweep.json
+struct MergeOutcome {
+  size_t points = 0, ok = 0, failed = 0, missing = 0;
+  std::vector<MergeProblem> problems;  ///< every failed or missing point, in point order
+};
+
+/// `gcsim sweep-merge OUT [SHARD_DIR...]`: joins shard directories of one sweep (equal sweep.json
 /// points) into `out_dir`: each finished point's directory is hard-linked (copied across file
 /// systems) into out_dir/runs/, error files copied, then sweep.json and results for every point are
-/// written. Points found in no shard get status "missing".
+/// written. Points found in no shard get status "missing". A shard directory equal to out_dir (the
+/// shared directory of a job array) is merged in place. The shard records (shards/K-of-N.json) of
+/// every directory say which shard owned a failed or missing point and whether it finished.
 MergeOutcome merge_sweeps(const std::filesystem::path& out_dir, const std::vector<std::filesystem::path>& shard_dirs);
 
 }  // namespace gcsim::app

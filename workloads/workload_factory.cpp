@@ -12,6 +12,7 @@
 #include "workloads/generators/growing_generator.hpp"
 #include "workloads/generators/mixed_generator.hpp"
 #include "workloads/generators/ring_generator.hpp"
+#include "workloads/replayer_table_source.hpp"
 #include "workloads/trace_open.hpp"
 
 namespace gcsim::workload {
@@ -102,13 +103,14 @@ std::string trace_path_param(const Json& params, const std::string& params_path)
 }  // namespace
 
 WorkloadSpec parse_workload_spec(const Json& workload, const std::string& json_path) {
-  config::require_only_keys(workload, {"kind", "params"}, json_path);
+  config::require_only_keys(workload, {"kind", "params", "replayer_table"}, json_path);
   const std::string kind_path = config::join_path(json_path, "kind");
   if (!workload.contains("kind")) throw ConfigError(kind_path, "required key is missing; known kinds: " + known_kinds());
   WorkloadSpec spec;
   spec.kind = config::get_string(workload, json_path, "kind", "");
   spec.params = workload.contains("params") ? workload.at("params") : Json::object();
   config::require_object(spec.params, config::join_path(json_path, "params"));
+  spec.replayer_table = config::get_bool(workload, json_path, "replayer_table", false);
   return spec;
 }
 
@@ -123,9 +125,10 @@ std::unique_ptr<EventSource> make_generator(const std::string& kind, const Json&
   return k->make(params, params_path, seed);
 }
 
-std::unique_ptr<EventSource> make_workload(const Json& workload, const std::string& json_path, uint64_t seed,
-                                           const std::string& base_dir) {
-  WorkloadSpec spec = parse_workload_spec(workload, json_path);
+namespace {
+
+std::unique_ptr<EventSource> make_plain_workload(const WorkloadSpec& spec, const std::string& json_path,
+                                                 uint64_t seed, const std::string& base_dir) {
   const std::string params_path = config::join_path(json_path, "params");
   if (spec.kind == kTraceKind) {
     std::filesystem::path p = trace_path_param(spec.params, params_path);
@@ -140,6 +143,17 @@ std::unique_ptr<EventSource> make_workload(const Json& workload, const std::stri
   return k->make(spec.params, params_path, seed);
 }
 
+}  // namespace
+
+std::unique_ptr<EventSource> make_workload(const Json& workload, const std::string& json_path, uint64_t seed,
+                                           const std::string& base_dir) {
+  WorkloadSpec spec = parse_workload_spec(workload, json_path);
+  std::unique_ptr<EventSource> src = make_plain_workload(spec, json_path, seed, base_dir);
+  if (spec.replayer_table)
+    src = std::make_unique<ReplayerTableSource>(std::move(src), config::join_path(json_path, "replayer_table"));
+  return src;
+}
+
 Json resolved_workload(const Json& workload, const std::string& json_path) {
   WorkloadSpec spec = parse_workload_spec(workload, json_path);
   const std::string params_path = config::join_path(json_path, "params");
@@ -151,7 +165,9 @@ Json resolved_workload(const Json& workload, const std::string& json_path) {
     if (k == nullptr) unknown_kind(spec.kind, config::join_path(json_path, "kind"));
     params = k->resolve(spec.params, params_path);
   }
-  return {{"kind", spec.kind}, {"params", params}};
+  Json out = {{"kind", spec.kind}, {"params", params}};
+  if (spec.replayer_table) out["replayer_table"] = true;
+  return out;
 }
 
 std::vector<std::pair<std::string, std::string>> workload_kinds() {

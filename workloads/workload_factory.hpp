@@ -19,9 +19,11 @@ using config::Json;
 struct WorkloadSpec {
   std::string kind;
   Json params;
+  /// Prepend the validation replayer's object table (workloads/replayer_table_source.hpp).
+  bool replayer_table = false;
 };
 
-/// Checks the slot's shape (only "kind" and "params"; kind a string) and returns it; params default
+/// Checks the slot's shape (only "kind", "params" and "replayer_table"; kind a string) and returns it; params default
 /// to {}. Throws ConfigError naming json_path.kind / json_path.params.
 WorkloadSpec parse_workload_spec(const Json& workload, const std::string& json_path);
 

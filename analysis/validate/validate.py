@@ -230,22 +230,40 @@ def run_real(trace, env_rt, sdir, replayer, repeats, layout, idle_s):
     return runs
 
 
-def run_sim(cfg_path, sdir, gcsim):
+def run_sim(cfg_path, sdir, gcsim, replayer_table=True):
+    """gcsim on the scenario. With replayer_table the simulated program also has the replayer's
+    object table (8 B per object id, allocated before the trace: workload.replayer_table), and a
+    cycle that the table alone triggered is left out, as the real side leaves out the replayer's
+    setup GC (see run_real)."""
     out = os.path.join(sdir, "sim")
-    run([gcsim, "run", cfg_path, "--out", out, "--force", "--quiet"], capture_output=True)
+    cmd = [gcsim, "run", cfg_path, "--out", out, "--force", "--quiet"]
+    if replayer_table:
+        cmd += ["--set", "workload.replayer_table=true"]
+    run(cmd, capture_output=True)
     with open(os.path.join(out, "summary.json")) as f:
         s = json.load(f)
     cyc = parse_gctrace(os.path.join(out, "gctrace.txt"))
     rows = read_csv(os.path.join(out, "cycles.csv"))
     with open(os.path.join(out, "resolved_config.json")) as f:
         procs = json.load(f)["runtime"]["gomaxprocs"]
-    m = {"num_gc": s["num_gc"], "gc_cpu_fraction_summary": s["gc_cpu_fraction"]}
+    setup = 0
+    if replayer_table and rows:
+        table_bytes = int(s.get("replayer_table_bytes", 0))
+        # The first cycle is the table's if it triggered with (almost) nothing but the table live.
+        if int(rows[0]["heap_live_at_trigger_bytes"]) <= table_bytes + MIB and int(rows[0]["start_ns"]) < 10_000_000:
+            setup = 1
+    cyc = [c for c in cyc if c["n"] > setup]
+    rows = rows[setup:]
+    m = {"num_gc": s["num_gc"] - setup, "num_gc_total": s["num_gc"], "setup_cycles": setup,
+         "gc_cpu_fraction_summary": s["gc_cpu_fraction"]}
     m.update(gctrace_metrics(cyc, s.get("simulated_ns", 0), procs))
     m.update(pause_metrics([(int(r["stw_sweep_term_ns"]) + int(r["stw_mark_term_ns"])) / 1e6 for r in rows]))
     m["total_alloc_mib"] = s["total_alloc_bytes"] / MIB
+    if replayer_table:
+        m["total_alloc_mib"] -= int(s.get("replayer_table_bytes", 0)) / MIB
     m["simulated_s"] = s.get("simulated_ns", 0) / 1e9
-    if len(cyc) != s["num_gc"]:
-        log(f"  note: sim: {len(cyc)} gctrace lines but num_gc {s['num_gc']}")
+    if len(cyc) != s["num_gc"] - setup:
+        log(f"  note: sim: {len(cyc)} gctrace lines but num_gc {s['num_gc']} - {setup} setup cycles")
     return m
 
 
@@ -349,16 +367,40 @@ def main(argv):
     ap.add_argument("--idle-wait", type=float, default=0, metavar="S",
                     help="before each real run wait up to S seconds for the machine to be idle (shared machines)")
     ap.add_argument("--check", action="store_true", help="exit 1 if any metric misses its target")
+    ap.add_argument("--check-metrics", metavar="M1,M2",
+                    help="with --check, only these metrics count (default: every metric with a target: "
+                         + ",".join(TARGETS) + ")")
+    ap.add_argument("--no-replayer-table", action="store_true",
+                    help="simulate the trace alone, without the replayer's object table (workload.replayer_table)")
+    ap.add_argument("--real-from", metavar="VALIDATION.json",
+                    help="reuse the real runs recorded in a previous validation.json (matched by scenario name) "
+                         "instead of running the replayer: re-checks gcsim alone against recorded real results")
     args = ap.parse_args(argv[1:])
     if args.repeats < 1:
         die("--repeats must be >= 1")
+    check_metrics = set(TARGETS)
+    if args.check_metrics:
+        check_metrics = set(m.strip() for m in args.check_metrics.split(",") if m.strip())
+        unknown = check_metrics - set(TARGETS)
+        if unknown or not check_metrics:
+            die(f"--check-metrics: unknown metric(s) {', '.join(sorted(unknown)) or '(none given)'}; "
+                f"allowed: {', '.join(TARGETS)}")
     if not os.access(args.gcsim, os.X_OK):
         die(f"gcsim binary not found: {args.gcsim} (build it with 'ninja -C build' or pass --gcsim)")
     out = os.path.abspath(args.out)
     os.makedirs(out, exist_ok=True)
 
+    recorded = None
+    if args.real_from:
+        try:
+            with open(args.real_from) as f:
+                recorded = {sc["scenario"]: sc for sc in json.load(f)["scenarios"]}
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            die(f"{args.real_from}: not a readable validation.json ({e})")
     replayer = args.replayer
-    if not replayer:
+    if recorded is not None:
+        pass
+    elif not replayer:
         replayer = os.path.join(out, "bin", "replayer")
         os.makedirs(os.path.dirname(replayer), exist_ok=True)
         env = dict(os.environ)
@@ -384,18 +426,26 @@ def main(argv):
             log(f"  warning: GOMAXPROCS={env_rt['GOMAXPROCS']} > {ncpu} CPUs on this machine: the real runs are CPU-starved")
         if (cfg.get("sim") or {}).get("max_simulated_ns"):
             log("  warning: sim.max_simulated_ns is set: the simulation may stop before the trace ends, the replay does not")
-        trace, trace_info = make_trace(cfg, cfg_path, sdir, args.gcsim)
-        real_runs = run_real(trace, env_rt, sdir, replayer, args.repeats, args.layout, args.idle_wait)
-        sim = run_sim(cfg_path, sdir, args.gcsim)
+        if recorded is not None:
+            if name not in recorded:
+                die(f"{args.real_from}: no recorded real runs for scenario '{name}' (have: {', '.join(sorted(recorded))})")
+            rec = recorded[name]
+            if rec.get("env") != env_rt:
+                die(f"{args.real_from}: scenario '{name}' was recorded with {rec.get('env')}, config now gives {env_rt}")
+            trace, trace_info, real_runs = rec.get("trace"), rec.get("trace_info"), rec["real_runs"]
+        else:
+            trace, trace_info = make_trace(cfg, cfg_path, sdir, args.gcsim)
+            real_runs = run_real(trace, env_rt, sdir, replayer, args.repeats, args.layout, args.idle_wait)
+        sim = run_sim(cfg_path, sdir, args.gcsim, replayer_table=not args.no_replayer_table)
         log(f"  sim: NumGC {sim['num_gc']}")
         rows, failed = compare(real_runs, sim)
-        any_failed = any_failed or bool(failed)
+        any_failed = any_failed or any(m in check_metrics for m in failed)
         results.append({"scenario": name, "config": os.path.abspath(cfg_path), "env": env_rt,
-                        "trace": trace, "trace_info": trace_info, "repeats": args.repeats,
+                        "trace": trace, "trace_info": trace_info, "repeats": len(real_runs),
                         "real_runs": real_runs, "sim": sim, "metrics": rows, "failed": failed})
         table = TABLE_HEAD + markdown_rows(name, rows)
         print(f"\n## {name}\n")
-        print(f"{' '.join(f'{k}={v}' for k, v in env_rt.items())}, {args.repeats} real runs "
+        print(f"{' '.join(f'{k}={v}' for k, v in env_rt.items())}, {len(real_runs)} real runs "
               f"(replay wall {statistics.median(r['wall_s'] for r in real_runs):.2f} s median), "
               f"simulated {sim['simulated_s']:.2f} s\n")
         print("\n".join(table))

@@ -23,6 +23,8 @@ GoProcess::GoProcess(const ProcessSettings& settings, workload::EventSource& sou
       source_(source),
       pacer_(pacer),
       heap_(alloc::SizeClassTable::get(), settings.runtime.gomaxprocs, settings.runtime.traits().malloc_headers),
+      sched_(settings.scheduler, settings.runtime.gomaxprocs),
+      p_mutator_cpu_ns_(static_cast<size_t>(settings.runtime.gomaxprocs), 0.0),
       pools_(settings.runtime.gomaxprocs),
       limiter_(settings.runtime.gomaxprocs),
       buf_(kBatch) {}
@@ -59,7 +61,10 @@ pacer::HeapSnapshot GoProcess::snapshot() const {
 // exactly this split: ≈0.1 P fractional, ≈0.9 P idle (workloads/go/ring_calibration/SUMMARY.md).
 void GoProcess::update_capacity() {
   const double procs = s_.runtime.gomaxprocs;
-  const double runnable = std::max<uint32_t>(1, stacks_.live_goroutines());
+  // Dedicated workers take whole Ps; the scheduler moves goroutines off them (models/sched).
+  const int dedicated_ps = phase_ == Phase::kMark ? static_cast<int>(plan_.dedicated_workers) : 0;
+  sched_.set_usable_ps(s_.runtime.gomaxprocs - dedicated_ps, now_);
+  const double runnable = std::max(1, sched_.running());
   mutator_blocked_ = false;
   if (phase_ == Phase::kMark) {
     mark_.advance_to(now_);
@@ -92,8 +97,8 @@ void GoProcess::update_capacity() {
 // A mutator goroutine is preempted during mark while an idle P exists: the fractional worker gets
 // this P until its time exceeds 1.2·f of the mark so far: F + x = 1.2·f·(E + x).
 void GoProcess::preempt() {
-  constexpr sim::DurationNs kForcePreemptNs = 10'000'000;  // forcePreemptNS (proc.go)
-  next_preempt_ns_ = (now_ / kForcePreemptNs + 1) * kForcePreemptNs;
+  const sim::DurationNs quantum_ns = s_.scheduler.quantum_ns;  // forcePreemptNS (proc.go)
+  next_preempt_ns_ = (now_ / quantum_ns + 1) * quantum_ns;
   const double f = plan_.fractional_goal;
   if (f <= 0 || fractional_burst_) return;
   mark_.advance_to(now_);
@@ -244,6 +249,7 @@ void GoProcess::goroutine_seen(uint32_t g) {
                                              std::to_string(kMaxGoroutineId));
   if (!stacks_.alive(g)) {
     stacks_.start(g, 0);
+    sched_.start(g, now_);
     if (g >= assist_bytes_.size()) assist_bytes_.resize(std::max<size_t>(g + 1, assist_bytes_.size() * 2), 0);
     assist_bytes_[g] = 0;
     update_capacity();
@@ -279,11 +285,15 @@ double GoProcess::assist(uint32_t g) {
 GoProcess::Stop GoProcess::run_mutator(sim::SimTimeNs limit) {
   const CostModel& c = s_.cost;
   const bool marking = phase_ == Phase::kMark;
-  const int procs = s_.runtime.gomaxprocs;
   const bool bursts = marking && plan_.fractional_goal > 0;
   if (bursts) limit = std::min(limit, next_preempt_ns_);
   const sim::SimTimeNs housekeeping_at = next_housekeeping();
   limit = std::min(limit, housekeeping_at);
+  // Quantum ticks only matter while goroutines wait for a P.
+  const sim::SimTimeNs tick_at = sched_.run_queue_length() > 0
+                                     ? (now_ / s_.scheduler.quantum_ns + 1) * s_.scheduler.quantum_ns
+                                     : sim::kTimeNever;
+  limit = std::min(limit, tick_at);
   sim::SimTimeNs stop_at = marking ? std::min(limit, mark_.completion_time()) : limit;
   while (now_ < stop_at) {
     if (buf_pos_ == buf_len_) {
@@ -333,7 +343,8 @@ GoProcess::Stop GoProcess::run_mutator(sim::SimTimeNs limit) {
           }
         }
         requested_bytes_ += ev.size_bytes;
-        alloc::AllocOutcome out = heap_.alloc(ev.object_id, ev.size_bytes, ev.pointerful, static_cast<int>(g % static_cast<uint32_t>(procs)), marking);
+        const int p = sched_.p_of(g, now_);
+        alloc::AllocOutcome out = heap_.alloc(ev.object_id, ev.size_bytes, ev.pointerful, p, marking);
         if (out.slow_path) {
           cpu += ev.size_bytes > alloc::kMaxSmallSizeBytes ? c.large_alloc_ns : c.span_refill_ns;
           if (s_.runtime.memory_limit_bytes != kNoMemoryLimit || scav_gc_percent_goal_ != UINT64_MAX)
@@ -344,6 +355,7 @@ GoProcess::Stop GoProcess::run_mutator(sim::SimTimeNs limit) {
           rec_.totals.sweep_cpu_ns += out.spans_swept * c.sweep_ns_per_span;
         }
         rec_.totals.mutator_cpu_ns += cpu - assist_cpu;
+        p_mutator_cpu_ns_[static_cast<size_t>(p)] += cpu - assist_cpu;
         advance_cpu(cpu);
         if (out.slow_path) {
           if (marking) {
@@ -362,7 +374,12 @@ GoProcess::Stop GoProcess::run_mutator(sim::SimTimeNs limit) {
         heap_.free(ev.object_id);
         break;
       case workload::EventKind::kWork:
+        if (!stacks_.alive(ev.goroutine)) {
+          goroutine_seen(ev.goroutine);
+          if (marking) stop_at = std::min(limit, mark_.completion_time());
+        }
         rec_.totals.mutator_cpu_ns += static_cast<double>(ev.value);
+        p_mutator_cpu_ns_[static_cast<size_t>(sched_.p_of(ev.goroutine, now_))] += static_cast<double>(ev.value);
         advance_cpu(static_cast<double>(ev.value));
         break;
       case workload::EventKind::kPtrWrite: {
@@ -378,6 +395,11 @@ GoProcess::Stop GoProcess::run_mutator(sim::SimTimeNs limit) {
           cur_.barrier_flushes += flushes;
           cpu += static_cast<double>(flushes) * c.wb_buffer_flush_ns;
         }
+        if (!stacks_.alive(ev.goroutine)) {
+          goroutine_seen(ev.goroutine);
+          if (marking) stop_at = std::min(limit, mark_.completion_time());
+        }
+        p_mutator_cpu_ns_[static_cast<size_t>(sched_.p_of(ev.goroutine, now_))] += cpu;
         rec_.totals.ptr_writes += ev.value;
         rec_.totals.ptr_write_cpu_ns += cpu;
         if (marking) {
@@ -399,6 +421,7 @@ GoProcess::Stop GoProcess::run_mutator(sim::SimTimeNs limit) {
         goroutine_seen(ev.goroutine);
         stacks_.set_used(ev.goroutine, ev.value);
         rec_.totals.mutator_cpu_ns += c.goroutine_start_ns;
+        p_mutator_cpu_ns_[static_cast<size_t>(sched_.p_of(ev.goroutine, now_))] += c.goroutine_start_ns;
         advance_cpu(c.goroutine_start_ns);
         if (marking) stop_at = std::min(limit, mark_.completion_time());
         break;
@@ -406,6 +429,7 @@ GoProcess::Stop GoProcess::run_mutator(sim::SimTimeNs limit) {
       case workload::EventKind::kGoExit:
         if (stacks_.alive(ev.goroutine)) {
           stacks_.exit(ev.goroutine);
+          sched_.exit(ev.goroutine, now_);
           update_capacity();
           if (marking) stop_at = std::min(limit, mark_.completion_time());
         }
@@ -416,6 +440,7 @@ GoProcess::Stop GoProcess::run_mutator(sim::SimTimeNs limit) {
         if (copied) {
           double cpu = static_cast<double>(copied) * c.stack_copy_ns_per_byte;
           rec_.totals.mutator_cpu_ns += cpu;
+          p_mutator_cpu_ns_[static_cast<size_t>(sched_.p_of(ev.goroutine, now_))] += cpu;
           advance_cpu(cpu);
         }
         break;
@@ -425,17 +450,21 @@ GoProcess::Stop GoProcess::run_mutator(sim::SimTimeNs limit) {
         break;
       case workload::EventKind::kPoolPut: {
         goroutine_seen(ev.goroutine);
-        pools_.put(ev.pool, static_cast<int>(ev.goroutine % static_cast<uint32_t>(procs)), heap_.detach(ev.object_id));
+        const int p = sched_.p_of(ev.goroutine, now_);
+        pools_.put(ev.pool, p, heap_.detach(ev.object_id));
         rec_.totals.mutator_cpu_ns += c.pool_put_ns;
+        p_mutator_cpu_ns_[static_cast<size_t>(p)] += c.pool_put_ns;
         advance_cpu(c.pool_put_ns);
         break;
       }
       case workload::EventKind::kPoolGet: {
         goroutine_seen(ev.goroutine);
-        auto hit = pools_.get(ev.pool, static_cast<int>(ev.goroutine % static_cast<uint32_t>(procs)));
+        const int p = sched_.p_of(ev.goroutine, now_);
+        auto hit = pools_.get(ev.pool, p);
         if (hit) {
           heap_.attach(ev.object_id, *hit);
           rec_.totals.mutator_cpu_ns += c.pool_get_ns;
+          p_mutator_cpu_ns_[static_cast<size_t>(p)] += c.pool_get_ns;
           advance_cpu(c.pool_get_ns);
           break;
         }
@@ -451,6 +480,7 @@ GoProcess::Stop GoProcess::run_mutator(sim::SimTimeNs limit) {
   if (marking && now_ >= mark_.completion_time()) return Stop::kMarkDone;
   if (bursts && now_ >= next_preempt_ns_) return Stop::kPreempt;
   if (now_ >= housekeeping_at) return Stop::kHousekeeping;
+  if (now_ >= tick_at) return Stop::kTick;
   return Stop::kLimit;
 }
 
@@ -519,7 +549,7 @@ void GoProcess::begin_mark() {
   gc::MarkWork w = mark_.work();
   mark_.begin(now_, w, gc::MarkCapacity{});
   fractional_burst_ = false;
-  next_preempt_ns_ = (now_ / 10'000'000 + 1) * 10'000'000;
+  next_preempt_ns_ = (now_ / s_.scheduler.quantum_ns + 1) * s_.scheduler.quantum_ns;
   update_capacity();
   revise();
 }
@@ -706,6 +736,10 @@ stats::RunRecord GoProcess::run(const ProgressFn& progress) {
         housekeeping();
         continue;
       }
+      if (stop == Stop::kTick) {
+        sched_.tick(now_);
+        continue;
+      }
       if (stop == Stop::kForceGc) {
         force_gc();
         continue;
@@ -754,6 +788,13 @@ stats::RunRecord GoProcess::run(const ProgressFn& progress) {
   t.pool_hits = pools_.hits();
   t.pool_puts = pools_.puts();
   t.pool_dropped = pools_.dropped();
+  const sched::SchedulerCounters& sc = sched_.counters();
+  t.sched_handoffs = sc.handoffs;
+  t.sched_stream_switches = sc.stream_switches;
+  t.sched_quantum_preemptions = sc.quantum_preemptions;
+  t.sched_worker_preemptions = sc.worker_preemptions;
+  t.sched_max_run_queue = sc.max_run_queue;
+  t.p_mutator_cpu_ns = p_mutator_cpu_ns_;
   if (t.gc_in_progress_at_end) {
     // Pauses of an unfinished cycle are not reported, as Go reports pauses per completed cycle.
     rec_.pauses_ns.resize(rec_.cycles.size() * 2);

@@ -14,6 +14,7 @@
 #include "models/pool/sync_pool.hpp"
 #include "models/pacer/pacer.hpp"
 #include "models/runtime_settings.hpp"
+#include "models/sched/scheduler.hpp"
 #include "models/stacks/goroutine_stacks.hpp"
 #include "models/stats/run_record.hpp"
 #include "sim/event_queue.hpp"
@@ -25,6 +26,7 @@ struct ProcessSettings {
   RuntimeSettings runtime;
   CostModel cost;
   MemoryModel memory;
+  sched::SchedulerSettings scheduler;
   sim::DurationNs sample_period_ns = 1'000'000;  ///< timeseries sampling period
   sim::SimTimeNs max_simulated_ns = 0;           ///< stop early at this simulated time (0 = run the whole trace)
   bool check_invariants = false;                 ///< run Heap::check_invariants() after every GC phase
@@ -33,10 +35,11 @@ struct ProcessSettings {
 /// Progress callback: (events consumed so far, simulated ns so far). Called about every 2^20 events.
 using ProgressFn = std::function<void(uint64_t events, sim::SimTimeNs now)>;
 
-/// The simulated runtime. Scheduling model (issue 2 scope, documented in README):
-/// the trace is one totally ordered stream executed by the mutator; its CPU costs advance the
-/// wall clock divided by the mutator's parallelism min(live goroutines, Ps not taken by GC
-/// workers). GC phases follow mgc.go: sweep termination (STW) → concurrent mark (fluid
+/// The simulated runtime. Scheduling model (models/sched/scheduler.hpp, documented in README):
+/// the trace is one totally ordered stream; each event executes on the P its goroutine runs on
+/// (mcache, pool-local caches), and its CPU cost advances the wall clock divided by the mutator's
+/// parallelism = goroutines on Ps (parallel mode: min(live goroutines, Ps not taken by GC
+/// workers); serial mode: 1). GC phases follow mgc.go: sweep termination (STW) → concurrent mark (fluid
 /// MarkPhase) → mark termination (STW) → concurrent sweep (background sweeper on an idle P,
 /// proportional sweeping on span acquisition, finishing sweep before the next cycle).
 /// The world stops only at those events; everything else happens inside the mutator loop.
@@ -50,7 +53,7 @@ class GoProcess {
 
  private:
   enum class Phase : uint8_t { kOff = 0, kSweepTerm = 1, kMark = 2, kMarkTerm = 3 };
-  enum class Stop : uint8_t { kLimit, kTrigger, kMarkDone, kPreempt, kHousekeeping, kEnd, kForceGc };
+  enum class Stop : uint8_t { kLimit, kTrigger, kMarkDone, kPreempt, kHousekeeping, kTick, kEnd, kForceGc };
   /// runtime.GC() progress (forced_gc.cpp): waiting for the cycle in progress, then for the forced one.
   enum class ForcedGc : uint8_t { kNone, kWaitCurrent, kWaitForced };
 
@@ -105,6 +108,8 @@ class GoProcess {
   stacks::GoroutineStacks stacks_;
   gc::MarkPhase mark_;
   sim::EventQueue queue_;
+  sched::Scheduler sched_;
+  std::vector<double> p_mutator_cpu_ns_;  // mutator CPU charged to each P
   stats::RunRecord rec_;
 
   // Clock. The mutator's CPU work converts to wall time through its parallelism.

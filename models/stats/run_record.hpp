@@ -111,6 +111,11 @@ struct RunTotals {
   uint64_t limiter_enable_count = 0;
   uint64_t limiter_overflow_ns = 0;
   uint64_t pool_gets = 0, pool_hits = 0, pool_puts = 0, pool_dropped = 0;
+  // Scheduler (models/sched/scheduler.hpp): counters and the mutator CPU each P ran.
+  uint64_t sched_handoffs = 0, sched_stream_switches = 0, sched_quantum_preemptions = 0;
+  uint64_t sched_worker_preemptions = 0, sched_max_run_queue = 0;
+  std::vector<double> p_mutator_cpu_ns;
+  uint64_t replayer_table_bytes = 0;      ///< workload.replayer_table: the table allocated first (0 = none)
   uint64_t final_rounding_waste_bytes = 0;
   uint64_t final_span_tail_waste_bytes = 0;
   uint64_t final_empty_slot_bytes = 0;

@@ -153,6 +153,15 @@ nlohmann::json summary_json(const RunRecord& r) {
   for (const CycleRecord& c : r.cycles) limited += c.goal_from_limit ? 1 : 0;
   j["cycles_goal_from_limit"] = limited;
   j["sync_pool"] = {{"gets", t.pool_gets}, {"hits", t.pool_hits}, {"puts", t.pool_puts}, {"dropped", t.pool_dropped}};
+  std::vector<int64_t> p_cpu_ns;
+  for (double v : t.p_mutator_cpu_ns) p_cpu_ns.push_back(std::llround(v));
+  if (t.replayer_table_bytes > 0) j["replayer_table_bytes"] = t.replayer_table_bytes;
+  j["scheduler"] = {{"handoffs", t.sched_handoffs},
+                    {"stream_switches", t.sched_stream_switches},
+                    {"quantum_preemptions", t.sched_quantum_preemptions},
+                    {"worker_preemptions", t.sched_worker_preemptions},
+                    {"max_run_queue", t.sched_max_run_queue},
+                    {"p_mutator_cpu_ns", p_cpu_ns}};
   j["final_fragmentation"] = {{"rounding_waste_bytes", t.final_rounding_waste_bytes},
                               {"span_tail_waste_bytes", t.final_span_tail_waste_bytes},
                               {"empty_slot_bytes", t.final_empty_slot_bytes},

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Reduced validation in CI: gcsim against the real Go 1.19 runs recorded in
+# docs/validation_results.json (no Go needed). Fails when NumGC, the mean heap goal or the peak heap
+# of the scenarios that meet their targets today drift out of those targets.
+# Usage: recorded_check.sh GCSIM SOURCE_ROOT
+set -euo pipefail
+gcsim=$1
+root=$2
+out=$(mktemp -d /tmp/gcsim_recorded_check.XXXXXX)
+trap 'rm -rf "$out"' EXIT
+v=$root/configs/validation
+/usr/bin/python3 "$root/analysis/validate/validate.py" \
+  "$v/ring-gogc100.json" "$v/ring-limit100.json" "$v/ring-off-limit150.json" "$v/ring-p1.json" \
+  --real-from "$root/docs/validation_results.json" --gcsim "$gcsim" --out "$out" \
+  --check --check-metrics num_gc,goal_mib,peak_mib
