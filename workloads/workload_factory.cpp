@@ -64,7 +64,7 @@ const std::vector<KindEntry>& generator_kinds() {
                    [c](const Json& p, const std::string& path, uint64_t seed) -> std::unique_ptr<EventSource> {
                      concepts::ConceptParams params(c.params, p, path);
                      return std::make_unique<concepts::ConceptSource>(std::string(c.kind) + " generator",
-                                                                      c.body(params, seed));
+                                                                      [c, params, seed] { return c.body(params, seed); });
                    },
                    [c](const Json& p, const std::string& path) {
                      return concepts::ConceptParams(c.params, p, path).resolved();

@@ -155,6 +155,26 @@ TEST_SUITE("concepts") {
     CHECK(r["params"]["requests"] == 200000);
   }
 
+  TEST_CASE("concept sources know their exact object-id bound (for workload.replayer_table)") {
+    for (const auto& k : cw::concept_kinds()) {
+      CAPTURE(k.kind);
+      config::Json small = {{"kind", k.kind}, {"params", config::Json::object()}};
+      auto src = workload::make_workload(small, "w", 1, "");
+      const uint32_t bound = src->object_id_bound();
+      uint32_t max_id = 0;
+      bool any = false;
+      for (const auto& e : workload::test::read_all(*src, 4096))
+        if (e.kind == EventKind::kAlloc || e.kind == EventKind::kPoolGet) {
+          max_id = std::max(max_id, e.object_id);
+          any = true;
+        }
+      REQUIRE(any);
+      CHECK(bound == max_id + 1);
+    }
+    config::Json with_table = {{"kind", "concept-forced-gc"}, {"replayer_table", true}};
+    CHECK_NOTHROW(workload::make_workload(with_table, "w", 1, ""));
+  }
+
   TEST_CASE("concept-escape: the trace marks which values escape") {
     auto heap = drain("concept-escape", {{"requests", 10}, {"live_bytes", 0}, {"values_per_request", 3}});
     auto stack = drain("concept-escape", {{"requests", 10}, {"live_bytes", 0}, {"values_per_request", 3}, {"escape", false}});

@@ -2,6 +2,7 @@
 // Params checking, the coroutine event source and the shared helpers of the concept generators.
 #include "workloads/generators/concepts/concept_generator.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "models/allocator/size_classes.hpp"
@@ -68,6 +69,18 @@ size_t ConceptSource::next_batch(TraceEvent* out, size_t cap) {
     }
   }
   return n;
+}
+
+uint32_t ConceptSource::object_id_bound() const {
+  if (bound_ == 0) {
+    EventStream fresh = make_stream_();
+    TraceEvent e;
+    uint32_t bound = 0;
+    while (fresh.next(e))
+      if (e.kind == EventKind::kAlloc || e.kind == EventKind::kPoolGet) bound = std::max(bound, e.object_id + 1);
+    bound_ = bound;
+  }
+  return bound_;
 }
 
 TraceEvent ev_alloc(uint32_t g, uint32_t id, uint64_t size_bytes, bool pointerful) {

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <exception>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -84,18 +85,23 @@ class EventStream {
   Handle h_;
 };
 
-/// An EventSource over an EventStream.
+/// An EventSource over an EventStream. `make_stream` starts the body afresh (it must be
+/// deterministic): object_id_bound() drains a second stream once, so that a replayer table
+/// (workload.replayer_table) can be placed above every id.
 class ConceptSource final : public EventSource {
  public:
-  ConceptSource(std::string description, EventStream stream)
-      : description_(std::move(description)), stream_(std::move(stream)) {}
+  ConceptSource(std::string description, std::function<EventStream()> make_stream)
+      : description_(std::move(description)), make_stream_(std::move(make_stream)), stream_(make_stream_()) {}
   size_t next_batch(TraceEvent* out, size_t cap) override;
   std::string describe() const override { return description_; }
+  uint32_t object_id_bound() const override;
 
  private:
   std::string description_;
+  std::function<EventStream()> make_stream_;
   EventStream stream_;
   bool done_ = false;
+  mutable uint32_t bound_ = 0;
 };
 
 // Event constructors (TRACE_FORMAT.md §1).
