@@ -112,19 +112,27 @@ TEST_SUITE("concepts") {
   }
 
   TEST_CASE("runtime.GC() during a cycle waits for it, then runs its own") {
-    std::vector<TraceEvent> ev = testing::ring_events(4096, 128, 40000);  // triggers cycles (min heap 4 MiB)
-    // Find the allocation that starts cycle 1 by running once, then put gc right after a trigger.
-    stats::RunRecord base = run_events(ev, 100);
-    REQUIRE(base.cycles.size() >= 1);
-    std::vector<TraceEvent> with_gc = ev;
-    with_gc.push_back(cw::ev_gc(0));
-    with_gc.push_back(cw::ev_memstats(0));
-    stats::RunRecord r = run_events(with_gc, 100);
-    REQUIRE(r.cycles.size() == base.cycles.size() + 1 + (base.totals.gc_in_progress_at_end ? 1 : 0));
-    CHECK(r.cycles.back().forced);
-    CHECK_FALSE(r.cycles.front().forced);
-    CHECK(r.memstats.back().num_forced_gc == 1);
-    CHECK(r.memstats.back().num_gc == r.cycles.size());
+    // 1 KiB pointerful objects: the first cycle triggers near 4 MiB (the minimum heap goal); the
+    // program calls runtime.GC() a little later, while that cycle is still marking.
+    std::vector<TraceEvent> ev;
+    for (uint32_t i = 0; i < 4000; ++i) ev.push_back(cw::ev_alloc(0, i, 1024, true));
+    ev.push_back(cw::ev_memstats(0));
+    ev.push_back(cw::ev_gc(0));
+    ev.push_back(cw::ev_memstats(0));
+    stats::RunRecord r = run_events(ev, 100);
+    REQUIRE(r.cycles.size() == 2);
+    REQUIRE(r.memstats.size() == 2);
+    // The call came during cycle 1 (started, not finished) ...
+    REQUIRE(r.cycles[0].start_ns < r.memstats[0].t_ns);
+    REQUIRE(r.memstats[0].num_gc == 0);
+    CHECK_FALSE(r.cycles[0].forced);
+    // ... so it waited for it, then ran a full forced cycle of its own before returning.
+    CHECK(r.cycles[1].forced);
+    CHECK(r.cycles[1].start_ns >= r.cycles[0].end_ns);
+    CHECK(r.memstats[1].num_gc == 2);
+    CHECK(r.memstats[1].num_forced_gc == 1);
+    CHECK(r.memstats[1].t_ns >= r.cycles[1].end_ns);
+    CHECK(r.memstats[1].heap_alloc == 4000 * 1024);  // everything is still referenced
   }
 
   TEST_CASE("memstats.jsonl: one object per snapshot with MemStats names") {
