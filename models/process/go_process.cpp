@@ -354,8 +354,8 @@ GoProcess::Stop GoProcess::run_mutator(sim::SimTimeNs limit) {
           cpu += out.spans_swept * c.sweep_ns_per_span;
           rec_.totals.sweep_cpu_ns += out.spans_swept * c.sweep_ns_per_span;
         }
-        rec_.totals.mutator_cpu_ns += cpu - assist_cpu;
-        p_mutator_cpu_ns_[static_cast<size_t>(p)] += cpu - assist_cpu;
+        rec_.totals.mutator_cpu_ns += cpu;  // the assist part was taken out above
+        p_mutator_cpu_ns_[static_cast<size_t>(p)] += cpu;
         advance_cpu(cpu);
         if (out.slow_path) {
           if (marking) {
