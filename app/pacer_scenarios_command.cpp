@@ -101,6 +101,18 @@ void write_cycles_csv(const fs::path& file, const std::vector<CycleResult>& rows
   if (!f) throw InputError(file.string(), "write failed");
 }
 
+/// The generator's nominal cycles (workload::nominal_schedule), one row each.
+void write_schedule_csv(const fs::path& file, const std::vector<workload::NominalCycle>& rows) {
+  std::ofstream f(file);
+  f << "nominal_cycle,start_alloc_bytes,alloc_bytes,live_bytes,est_marked_bytes,stack_bytes,scannable_frac,"
+       "alloc_rate,scan_rate,alloc_bytes_per_cpu_ns\n";
+  for (const workload::NominalCycle& c : rows)
+    f << c.cycle << ',' << fmt(c.start_alloc_bytes) << ',' << fmt(c.alloc_bytes) << ',' << fmt(c.live_bytes) << ','
+      << fmt(c.est_marked_bytes) << ',' << c.stack_bytes << ',' << fmt(c.scannable_frac) << ',' << fmt(c.alloc_rate)
+      << ',' << fmt(c.scan_rate) << ',' << fmt(c.alloc_bytes_per_cpu_ns) << '\n';
+  if (!f) throw InputError(file.string(), "write failed");
+}
+
 /// Steady state = the last 20 cycles (the second half of shorter runs).
 struct Summary {
   size_t from = 0;
@@ -335,6 +347,8 @@ int run_pacer_scenarios_command(const std::vector<std::string>& args, std::ostre
     for (const ScenarioFile& sf : scenario_files) {
       const Scenario& s = sf.scenario;
       const std::vector<workload::NominalCycle> schedule = workload::nominal_schedule(s, generator);
+      fs::create_directories(staged.path() / group / s.name);
+      write_schedule_csv(staged.path() / group / s.name / "nominal_cycles.csv", schedule);
       for (const std::string& kind : pacers) {
         const fs::path run_dir = staged.path() / group / s.name / kind;
         fs::create_directories(run_dir);

@@ -85,6 +85,45 @@ TEST_SUITE("pacer") {
     for (size_t i = 0; i < r.rows.size(); ++i) CHECK(std::abs(r.nominal[i] - r.rows[i].cycle) <= 2);
   }
 
+  TEST_CASE("event-driven heavy-step-alloc: the allocation rate after the step, per GC cycle, from gcsim's cycles") {
+    EventDrivenRun r = run_event_driven("heavy-step-alloc", "go1.19");
+    const auto& cyc = r.record.cycles;
+    REQUIRE(r.rows.size() >= 90);
+    const double unit = percycle::kPacerModelRateUnit;
+    for (size_t i = r.rows.size() - 20; i < r.rows.size(); ++i) {
+      CAPTURE(i);
+      // Bytes allocated between two mark terminations (heapLive grows from M to the peak) over the
+      // mutator CPU of that stretch: every P-ns outside the two STW pauses minus GC worker, assist
+      // and idle CPU.
+      const auto& c = cyc[i];
+      const auto& p = cyc[i - 1];
+      const double allocated = static_cast<double>(c.heap_peak_bytes) - static_cast<double>(p.heap_marked_bytes);
+      const double wall = static_cast<double>(c.mark_term_ns - p.mark_term_ns - p.stw_mark_term_ns() - c.stw_sweep_term_ns());
+      const double mutator_cpu = wall * c.gomaxprocs - c.background_cpu_ns - c.assist_cpu_ns - c.idle_cpu_ns;
+      CHECK(r.nominal[i] > 52);
+      CHECK(allocated / mutator_cpu == doctest::Approx(11 * unit).epsilon(0.02));
+    }
+    // Before the step the rate is 1 unit.
+    for (size_t i = 30; i < 45; ++i) {
+      const auto& c = cyc[i];
+      const auto& p = cyc[i - 1];
+      const double allocated = static_cast<double>(c.heap_peak_bytes) - static_cast<double>(p.heap_marked_bytes);
+      const double wall = static_cast<double>(c.mark_term_ns - p.mark_term_ns - p.stw_mark_term_ns() - c.stw_sweep_term_ns());
+      const double mutator_cpu = wall * c.gomaxprocs - c.background_cpu_ns - c.assist_cpu_ns - c.idle_cpu_ns;
+      CHECK(allocated / mutator_cpu == doctest::Approx(1 * unit).epsilon(0.02));
+    }
+  }
+
+  TEST_CASE("event-driven jitter-alloc: the live heap at each mark is the scenario's for its nominal cycle") {
+    EventDrivenRun r = run_event_driven("jitter-alloc", "go1.19");
+    REQUIRE(r.rows.size() >= 45);
+    for (size_t i = 9; i < r.rows.size(); ++i) {
+      CAPTURE(i);
+      const double live = r.schedule[static_cast<size_t>(r.nominal[i] - 1)].live_bytes;
+      CHECK(static_cast<double>(r.record.cycles[i].heap_scan_work_bytes) == doctest::Approx(live).epsilon(0.02));
+    }
+  }
+
   TEST_CASE("event-driven and idealised modes agree on the steady scenario's steady-state goal") {
     // Band: the steady-state (last 20 cycles) mean goal within 3 %; utilization within 0.02.
     // The event-driven heap at mark start differs from the per-cycle model's by at most an object
