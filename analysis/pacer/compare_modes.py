@@ -15,6 +15,7 @@ DIR is the --out directory of `gcsim pacer-scenarios --event-driven` (summary.cs
                       2x2, every pacer in both modes (solid: idealised, dashed: event-driven):
                       heap goal and peak (MiB); overshoot peak/goal - 1 (%); GC CPU utilization during
                       mark; heap scan work per cycle (MiB, the live heap reachable at mark start)
+                      with the scenario's L_n per nominal cycle (event-driven/<scenario>/nominal_cycles.csv)
 The script only reads files; it never simulates.
 """
 import argparse
@@ -120,6 +121,12 @@ def main():
                 heap_work = [w - s - g for w, s, g in zip(col(rows, "scan_work_bytes"), col(rows, "stack_bytes"),
                                                           col(rows, "globals_bytes"))]
                 ax_w.plot(x, [v / MIB for v in heap_work], ls, color=f"C{2 * k}", lw=1.1, label=lab)
+        nominal = os.path.join(a.dir, EV, sc, "nominal_cycles.csv")
+        if drawn and os.path.exists(nominal):
+            rows = read_rows(nominal)
+            ax_w.plot(col(rows, "nominal_cycle"), col(rows, "live_bytes", 1 / MIB), ":", color="k", lw=1,
+                      label="scenario L_n (nominal cycle n)")
+            ax_w.legend(fontsize=6, loc="best")
         if not drawn:
             plt.close(fig)
             continue
