@@ -64,9 +64,21 @@ TEST_SUITE("pacer") {
     const auto& t = r.record.totals;
     REQUIRE(r.rows.size() >= 45);
     // Allocation rate: bytes the program allocated per ns of mutator CPU (summary.json's
-    // requested_alloc_bytes / mutator_cpu_ns) is alloc_rate · 32 KiB per CPU-ms.
+    // requested_alloc_bytes / mutator_cpu_ns) is alloc_rate · 32 KiB per CPU-ms. (mutator_cpu_ns is
+    // currently low by the run's assist CPU, 0.13 % here; see docs/PACERS.md.)
     const double rate = static_cast<double>(t.requested_alloc_bytes) / t.mutator_cpu_ns;
     CHECK(rate == doctest::Approx(s.cycles.back().alloc_rate * percycle::kPacerModelRateUnit).epsilon(0.01));
+    // The same per GC cycle from cycles.csv (allocation M → peak over the cycle's mutator CPU).
+    for (size_t i = r.rows.size() - 20; i < r.rows.size(); ++i) {
+      const auto& c = r.record.cycles[i];
+      const auto& p = r.record.cycles[i - 1];
+      const double allocated = static_cast<double>(c.heap_peak_bytes) - static_cast<double>(p.heap_marked_bytes);
+      const double wall =
+          static_cast<double>(c.mark_term_ns - p.mark_term_ns - p.stw_mark_term_ns() - c.stw_sweep_term_ns());
+      const double mutator_cpu = wall * c.gomaxprocs - c.background_cpu_ns - c.assist_cpu_ns - c.idle_cpu_ns;
+      CHECK(allocated / mutator_cpu ==
+            doctest::Approx(s.cycles.back().alloc_rate * percycle::kPacerModelRateUnit).epsilon(0.01));
+    }
     // Live heap: the heap scan work of each steady cycle (everything reachable at mark start is
     // pointerful here) is the scenario's L = 2 MiB · Π growth ≈ 61.9 MiB.
     const double live = r.schedule.back().live_bytes;
