@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <utility>
 
 #include "sim/config/config_error.hpp"
 #include "workloads/trace_format.hpp"
