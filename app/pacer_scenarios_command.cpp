@@ -272,7 +272,9 @@ int run_pacer_scenarios_command(const std::vector<std::string>& args, std::ostre
   try {
     size_t used = 0;
     generator.object_bytes = std::stoull(opt.object_bytes, &used);
-    if (used != opt.object_bytes.size() || generator.object_bytes < 8) throw std::invalid_argument(opt.object_bytes);
+    if (used != opt.object_bytes.size() || opt.object_bytes.find('-') != std::string::npos ||
+        generator.object_bytes < 8)
+      throw std::invalid_argument(opt.object_bytes);
   } catch (const std::exception&) {
     throw InputError("--object-bytes", "must be an integer >= 8, got '" + opt.object_bytes + "'");
   }
