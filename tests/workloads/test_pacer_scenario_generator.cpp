@@ -15,6 +15,8 @@ using gcsim::ConfigError;
 using gcsim::percycle::Scenario;
 using test::TempDir;
 
+// Every Approx here has .scale(0): a purely relative tolerance (doctest's default scale of 1 would
+// also accept an absolute error of epsilon, far too loose for rates of ~0.03 bytes/ns).
 namespace {
 
 const std::string kScenarioDir = std::string(GCSIM_SOURCE_ROOT) + "/configs/pacers/scenarios";
@@ -49,20 +51,20 @@ TEST_SUITE("workloads") {
     auto sched = nominal_schedule(s, p);
     REQUIRE(sched.size() == 4);  // 3 + 1 extra
     // L_1 = init; L_n = L_{n-1}·growth_n (cycle 1's growth is not applied, as in the harness).
-    CHECK(sched[0].live_bytes == doctest::Approx(2097152));
-    CHECK(sched[1].live_bytes == doctest::Approx(4194304));
-    CHECK(sched[2].live_bytes == doctest::Approx(2097152));
-    CHECK(sched[3].live_bytes == doctest::Approx(2097152));  // extra: growth 1
+    CHECK(sched[0].live_bytes == doctest::Approx(2097152).scale(0));
+    CHECK(sched[1].live_bytes == doctest::Approx(4194304).scale(0));
+    CHECK(sched[2].live_bytes == doctest::Approx(2097152).scale(0));
+    CHECK(sched[3].live_bytes == doctest::Approx(2097152).scale(0));  // extra: growth 1
     // First cycle: heap minimum 4 MiB·GOGC/100 from an empty heap.
-    CHECK(sched[0].alloc_bytes == doctest::Approx(4 << 20));
+    CHECK(sched[0].alloc_bytes == doctest::Approx(4 << 20).scale(0));
     // Later: M̂ + g·(M̂ + S_prev + G) − M̂ = M̂ + S_prev + G at GOGC=100 (above the minimum here).
     const double m1 = sched[0].est_marked_bytes;
     CHECK(m1 > sched[0].live_bytes);
-    CHECK(sched[1].alloc_bytes == doctest::Approx(std::max(m1 + 16384 + 65536, 4.0 * (1 << 20) - m1)));
-    CHECK(sched[1].start_alloc_bytes == doctest::Approx(sched[0].alloc_bytes));
+    CHECK(sched[1].alloc_bytes == doctest::Approx(std::max(m1 + 16384 + 65536, 4.0 * (1 << 20) - m1)).scale(0));
+    CHECK(sched[1].start_alloc_bytes == doctest::Approx(sched[0].alloc_bytes).scale(0));
     // The scan rate doubles in cycle 3: the emitted allocation rate keeps a/s (4/62 = 2/31).
-    CHECK(sched[2].alloc_bytes_per_cpu_ns == doctest::Approx(sched[1].alloc_bytes_per_cpu_ns));
-    CHECK(pacer_scenario_scan_ns_per_byte(s, p) == doctest::Approx(1.0 / (31 * 32768.0 / 1e6)));
+    CHECK(sched[2].alloc_bytes_per_cpu_ns == doctest::Approx(sched[1].alloc_bytes_per_cpu_ns).scale(0));
+    CHECK(pacer_scenario_scan_ns_per_byte(s, p) == doctest::Approx(1.0 / (31 * 32768.0 / 1e6)).scale(0));
   }
 
   TEST_CASE("pacer-scenario: stream rates, live set, stacks and globals") {
@@ -103,7 +105,7 @@ TEST_SUITE("workloads") {
         if (n < sched.size() && allocated >= sched[n].start_alloc_bytes + sched[n].alloc_bytes) {
           // End of nominal cycle n: the emitted rate is the cycle's (bytes per work ns), and the
           // reachable set reached L_n within one object.
-          CHECK(alloc_cycle / work_ns_cycle == doctest::Approx(sched[n].alloc_bytes_per_cpu_ns).epsilon(1e-6));
+          CHECK(alloc_cycle / work_ns_cycle == doctest::Approx(sched[n].alloc_bytes_per_cpu_ns).epsilon(1e-6).scale(0));
           checked_rate = true;
           CHECK(std::fabs(static_cast<double>(gen->reachable_bytes()) - sched[n].live_bytes) <= 8192);
           if (n == 0) {
@@ -131,7 +133,7 @@ TEST_SUITE("workloads") {
     CHECK(live_bytes == gen->reachable_bytes());
     CHECK(max_live_id < src->object_id_bound());
     // Cycle 2 is half pointerful.
-    CHECK(static_cast<double>(pointerful) == doctest::Approx(allocs_cycle2 / 2.0).epsilon(0.01));
+    CHECK(static_cast<double>(pointerful) == doctest::Approx(allocs_cycle2 / 2.0).epsilon(0.01).scale(0));
   }
 
   TEST_CASE("pacer-scenario: the steady scenario's live heap and allocation volume") {
@@ -143,8 +145,8 @@ TEST_SUITE("workloads") {
     // 2 MiB · Π(2 − k/8, k = 1..7) ≈ 61.9 MiB from cycle 8 on.
     double l = 2 << 20;
     for (int k = 1; k < 8; ++k) l *= 2 - k / 8.0;
-    CHECK(sched[7].live_bytes == doctest::Approx(l));
-    CHECK(sched[49].live_bytes == doctest::Approx(l));
+    CHECK(sched[7].live_bytes == doctest::Approx(l).scale(0));
+    CHECK(sched[49].live_bytes == doctest::Approx(l).scale(0));
     CHECK(sched[49].alloc_bytes > l);
     CHECK(sched[49].alloc_bytes < 1.2 * l);
   }
