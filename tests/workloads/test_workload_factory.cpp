@@ -45,7 +45,8 @@ TEST_SUITE("workloads") {
 
   TEST_CASE("make_workload: unknown kind lists the known kinds; slot shape is strict") {
     CHECK(config_error_where(Json{{"kind", "rng"}}) ==
-          "workload.kind: unknown workload kind 'rng'; known: trace, ring, growing, mixed, drop, goroutines");
+          "workload.kind: unknown workload kind 'rng'; known: trace, ring, growing, mixed, drop, goroutines, "
+          "pacer-scenario");
     CHECK(config_error_where(Json{{"params", Json::object()}}).rfind("workload.kind: required key is missing", 0) == 0);
     CHECK(config_error_where(Json{{"kind", 3}}).rfind("workload.kind: must be a string", 0) == 0);
     CHECK(config_error_where(Json{{"kind", "ring"}, {"param", 1}}).rfind("workload.param: unknown key", 0) == 0);
@@ -88,7 +89,7 @@ TEST_SUITE("workloads") {
     CHECK(m["params"].contains("mean_lifetime_allocs"));
     // Resolving is idempotent and the result is accepted by make_workload.
     for (const auto& [kind, summary] : workload_kinds()) {
-      if (kind == "trace") continue;
+      if (kind == "trace" || kind == "pacer-scenario") continue;  // both need a file
       Json once = resolved_workload(Json{{"kind", kind}}, "w");
       CHECK(resolved_workload(once, "w") == once);
     }
@@ -100,7 +101,7 @@ TEST_SUITE("workloads") {
 
   TEST_CASE("workload_kinds lists every kind with a summary") {
     auto kinds = workload_kinds();
-    REQUIRE(kinds.size() == 6);
+    REQUIRE(kinds.size() == 7);
     CHECK(kinds[0].first == "trace");
     for (const auto& [kind, summary] : kinds) CHECK_FALSE(summary.empty());
   }
