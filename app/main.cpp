@@ -51,7 +51,9 @@ constexpr const char* kUsage =
     "  calibrate OBS.json --out PROFILE.json [--name NAME] [--base PROFILE.json]\n"
     "                      fit cost-model parameters to real-run observations (docs/VALIDATION.md)\n"
     "  pacer-scenarios --out DIR [--pacers a,b] [--semantics model|runtime|both] [--go-tests] [--bench]\n"
-    "                      pacer strategies on per-GC-cycle scenarios (docs/PACERS.md)\n"
+    "                  [--event-driven] [--object-bytes N]\n"
+    "                      pacer strategies on per-GC-cycle scenarios, optionally also in the full\n"
+    "                      event-driven simulator (docs/PACERS.md)\n"
     "  list                list pacer strategies and workload kinds\n"
     "  version             print the version\n";
 

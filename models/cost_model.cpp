@@ -29,6 +29,7 @@ std::vector<std::pair<const char*, double CostModel::*>> fields() {
       {"stack_copy_ns_per_byte", &CostModel::stack_copy_ns_per_byte},
       {"scan_ns_per_byte", &CostModel::scan_ns_per_byte},
       {"mark_ns_per_object", &CostModel::mark_ns_per_object},
+      {"scan_ns_per_object", &CostModel::scan_ns_per_object},
       {"sweep_ns_per_span", &CostModel::sweep_ns_per_span},
       {"stw_sweep_term_ns", &CostModel::stw_sweep_term_ns},
       {"stw_sweep_term_ns_per_p", &CostModel::stw_sweep_term_ns_per_p},

@@ -11,6 +11,7 @@
 #include "workloads/generators/goroutines_generator.hpp"
 #include "workloads/generators/growing_generator.hpp"
 #include "workloads/generators/mixed_generator.hpp"
+#include "workloads/generators/pacer_scenario_generator.hpp"
 #include "workloads/generators/ring_generator.hpp"
 #include "workloads/replayer_table_source.hpp"
 #include "workloads/trace_open.hpp"
@@ -21,7 +22,10 @@ namespace {
 struct KindEntry {
   const char* kind;
   const char* summary;
-  std::function<std::unique_ptr<EventSource>(const Json& params, const std::string& path, uint64_t seed)> make;
+  /// base_dir: the directory relative file params resolve against.
+  std::function<std::unique_ptr<EventSource>(const Json& params, const std::string& path, uint64_t seed,
+                                             const std::string& base_dir)>
+      make;
   std::function<Json(const Json& params, const std::string& path)> resolve;
 };
 
@@ -31,37 +35,45 @@ constexpr const char* kTraceSummary = "replay a recorded trace file (.gct text o
 const std::vector<KindEntry>& generator_kinds() {
   static const std::vector<KindEntry> kinds = {
       {"ring", "calibration workload: objects stored into a ring of slots, each evicting the previous occupant",
-       [](const Json& p, const std::string& path, uint64_t) -> std::unique_ptr<EventSource> {
+       [](const Json& p, const std::string& path, uint64_t, const std::string&) -> std::unique_ptr<EventSource> {
          return std::make_unique<RingGenerator>(RingParams::parse(p, path));
        },
        [](const Json& p, const std::string& path) { return RingParams::parse(p, path).to_json(); }},
       {"growing", "live set growing linearly from initial_live_bytes to final_live_bytes, with short-lived garbage",
-       [](const Json& p, const std::string& path, uint64_t seed) -> std::unique_ptr<EventSource> {
+       [](const Json& p, const std::string& path, uint64_t seed, const std::string&) -> std::unique_ptr<EventSource> {
          return std::make_unique<GrowingGenerator>(GrowingParams::parse(p, path), seed);
        },
        [](const Json& p, const std::string& path) { return GrowingParams::parse(p, path).to_json(); }},
       {"mixed", "tiny/small/medium/large size mix with exponential lifetimes (seeded)",
-       [](const Json& p, const std::string& path, uint64_t seed) -> std::unique_ptr<EventSource> {
+       [](const Json& p, const std::string& path, uint64_t seed, const std::string&) -> std::unique_ptr<EventSource> {
          return std::make_unique<MixedGenerator>(MixedParams::parse(p, path), seed);
        },
        [](const Json& p, const std::string& path) { return MixedParams::parse(p, path).to_json(); }},
       {"drop", "live set built, held, then dropped to after_drop_live_bytes part-way, with steady garbage",
-       [](const Json& p, const std::string& path, uint64_t) -> std::unique_ptr<EventSource> {
+       [](const Json& p, const std::string& path, uint64_t, const std::string&) -> std::unique_ptr<EventSource> {
          return std::make_unique<DropGenerator>(DropParams::parse(p, path));
        },
        [](const Json& p, const std::string& path) { return DropParams::parse(p, path).to_json(); }},
       {"goroutines", "many goroutines serving requests at a deep stack, buffers allocated or from a sync.Pool",
-       [](const Json& p, const std::string& path, uint64_t) -> std::unique_ptr<EventSource> {
+       [](const Json& p, const std::string& path, uint64_t, const std::string&) -> std::unique_ptr<EventSource> {
          return std::make_unique<GoroutinesGenerator>(GoroutinesParams::parse(p, path));
        },
        [](const Json& p, const std::string& path) { return GoroutinesParams::parse(p, path).to_json(); }},
+      {"pacer-scenario", "a pacer redesign per-GC-cycle scenario file turned into allocations at its rates, params: file",
+       [](const Json& p, const std::string& path, uint64_t, const std::string& base_dir) -> std::unique_ptr<EventSource> {
+         PacerScenarioParams params = PacerScenarioParams::parse(p, path);
+         return std::make_unique<PacerScenarioGenerator>(
+             params, PacerScenarioGenerator::load_scenario(params, path, base_dir));
+       },
+       [](const Json& p, const std::string& path) { return PacerScenarioParams::parse(p, path).to_json(); }},
   };
   static const std::vector<KindEntry> all = [] {
     std::vector<KindEntry> v = kinds;
     // The concept-* family (workloads/generators/concepts/): one small program per idea of the guide.
     for (const concepts::ConceptKind& c : concepts::concept_kinds()) {
       v.push_back({c.kind, c.summary,
-                   [c](const Json& p, const std::string& path, uint64_t seed) -> std::unique_ptr<EventSource> {
+                   [c](const Json& p, const std::string& path, uint64_t seed,
+                       const std::string&) -> std::unique_ptr<EventSource> {
                      concepts::ConceptParams params(c.params, p, path);
                      return std::make_unique<concepts::ConceptSource>(std::string(c.kind) + " generator",
                                                                       [c, params, seed] { return c.body(params, seed); });
@@ -115,14 +127,14 @@ WorkloadSpec parse_workload_spec(const Json& workload, const std::string& json_p
 }
 
 std::unique_ptr<EventSource> make_generator(const std::string& kind, const Json& params,
-                                            const std::string& params_path, uint64_t seed) {
+                                            const std::string& params_path, uint64_t seed, const std::string& base_dir) {
   const KindEntry* k = find_generator(kind);
   if (k == nullptr) {
     std::string gens;
     for (const auto& g : generator_kinds()) gens += std::string(gens.empty() ? "" : ", ") + g.kind;
     throw ConfigError(kind, "unknown generator kind; known: " + gens);
   }
-  return k->make(params, params_path, seed);
+  return k->make(params, params_path, seed, base_dir);
 }
 
 namespace {
@@ -140,7 +152,7 @@ std::unique_ptr<EventSource> make_plain_workload(const WorkloadSpec& spec, const
   }
   const KindEntry* k = find_generator(spec.kind);
   if (k == nullptr) unknown_kind(spec.kind, config::join_path(json_path, "kind"));
-  return k->make(spec.params, params_path, seed);
+  return k->make(spec.params, params_path, seed, base_dir);
 }
 
 }  // namespace

@@ -29,15 +29,17 @@ WorkloadSpec parse_workload_spec(const Json& workload, const std::string& json_p
 
 /// kind "trace": params {"path": "..."} (relative paths resolved against base_dir; a missing file is
 /// a ConfigError at "<json_path>.params.path"); kinds "ring", "growing", "mixed", "drop",
-/// "goroutines": generator params (see workloads/generators/). Unknown kinds throw ConfigError
+/// "goroutines", "pacer-scenario": generator params (see workloads/generators/). Unknown kinds throw ConfigError
 /// listing the known kinds. `seed` is the run's root seed (generators derive their own named rng
 /// streams from it).
 std::unique_ptr<EventSource> make_workload(const Json& workload, const std::string& json_path, uint64_t seed,
                                            const std::string& base_dir);
 
 /// A generator from its kind and params object; errors name params_path.key (e.g. "--set.slots").
+/// Relative file params (pacer-scenario's `file`) resolve against base_dir.
 std::unique_ptr<EventSource> make_generator(const std::string& kind, const Json& params,
-                                            const std::string& params_path, uint64_t seed);
+                                            const std::string& params_path, uint64_t seed,
+                                            const std::string& base_dir = ".");
 
 /// The slot with every default filled in (for resolved_config.json). Validates like make_workload,
 /// except that a trace file is not opened.

@@ -237,6 +237,7 @@ AllocOutcome Heap::alloc(uint32_t id, uint64_t size_bytes, bool pointerful, int 
   if (pointerful) {
     flags |= kPointerful;
     live_scan_bytes_ += size_bytes;
+    ++live_scan_slots_;
     scan_alloc_pending_ += size_bytes;
   }
 
@@ -367,7 +368,10 @@ void Heap::attach(uint32_t id, const DetachedObject& obj) {
 
 void Heap::free_detached(const DetachedObject& obj) {
   live_object_bytes_ -= obj.bytes;
-  if (obj.flags & kPointerful) live_scan_bytes_ -= obj.bytes;
+  if (obj.flags & kPointerful) {
+    live_scan_bytes_ -= obj.bytes;
+    --live_scan_slots_;
+  }
   if (obj.flags & kTiny) {
     uint32_t b = obj.home;
     if (--tiny_live_[b] == 0 && !tiny_current_[b]) tiny_block_unreferenced(b);
@@ -382,7 +386,7 @@ MarkStartSnapshot Heap::on_mark_start() {
   }
   alloc_black_bytes_ = 0;
   scan_alloc_frozen_ = true;
-  return MarkStartSnapshot{live_slot_bytes_, live_scan_bytes_, live_slots_};
+  return MarkStartSnapshot{live_slot_bytes_, live_scan_bytes_, live_slots_, live_scan_slots_};
 }
 
 void Heap::on_mark_termination(uint64_t marked_bytes, uint64_t heap_scan_work) {

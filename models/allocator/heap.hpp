@@ -56,6 +56,7 @@ struct MarkStartSnapshot {
   uint64_t live_slot_bytes = 0;   ///< will be marked (plus what is allocated during mark)
   uint64_t live_scan_bytes = 0;   ///< pointerful bytes to scan
   uint64_t live_slots = 0;        ///< reachable slots (objects to grey and blacken)
+  uint64_t live_scan_slots = 0;   ///< of those, pointerful objects (queued and scanned by scanobject)
 };
 
 /// The heap of one simulated Go process (runtime/malloc.go, mcache.go, mcentral.go, mheap.go,
@@ -200,6 +201,7 @@ class Heap {
   uint64_t live_slot_bytes_ = 0;
   uint64_t span_tail_bytes_ = 0;
   uint64_t live_scan_bytes_ = 0;
+  uint64_t live_scan_slots_ = 0;   // live pointerful objects
   uint64_t live_slots_ = 0;
   uint64_t heap_alloc_bytes_ = 0;
   uint64_t total_alloc_bytes_ = 0;

@@ -30,6 +30,10 @@ double assisted_utilization(double work_per_byte, double alloc_rate, double scan
   double u = wa / (wa + scan_rate);
   return std::isfinite(u) && u > kU ? u : kU;
 }
+/// Time the mutator needs on all `procs` Ps to allocate `bytes` outside the mark phase.
+int64_t allocation_ns(uint64_t bytes, double alloc_rate, double unit_bytes_per_cpu_ns, int procs) {
+  return std::llround(static_cast<double>(bytes) / (alloc_rate * unit_bytes_per_cpu_ns * procs));
+}
 }  // namespace
 
 const char* semantics_name(Semantics s) { return s == Semantics::kModel ? "model" : "runtime"; }
@@ -179,6 +183,7 @@ CycleResult Harness::step_runtime(const CycleInputs& c) {
   r.peak_bytes = live;
   r.utilization = duration > 0 ? static_cast<double>(assist) / (static_cast<double>(duration) * procs) + kU : kU;
   r.mark_ns = duration;
+  r.cycle_ns = allocation_ns(trigger - heap_marked_, c.alloc_rate, s_.rate_unit_bytes_per_cpu_ns, procs) + duration;
   r.assist_cpu_ns = static_cast<double>(assist);
   r.scan_work_bytes = static_cast<uint64_t>(done[0] + done[1] + done[2]);
 
@@ -294,6 +299,7 @@ CycleResult Harness::step_model(const CycleInputs& c) {
   const auto peak = static_cast<uint64_t>(live);
   r.peak_bytes = peak;
   r.mark_ns = std::llround(duration);
+  r.cycle_ns = allocation_ns(trigger - heap_marked_, c.alloc_rate, s_.rate_unit_bytes_per_cpu_ns, procs) + r.mark_ns;
   r.assist_cpu_ns = assist;
   r.utilization = duration > 0 ? assist / (duration * procs) + kU : kU;
   r.scan_work_bytes = static_cast<uint64_t>(total);

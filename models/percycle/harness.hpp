@@ -65,6 +65,9 @@ struct CycleResult {
   double alloc_scan_ratio = 0;         ///< a·(1−u_g)/(s·u_g): the r that would be exact
   double overshoot = 0;                ///< peak/goal − 1
   int64_t mark_ns = 0;
+  /// Simulated time from the previous cycle's mark termination to this one's: the mutator
+  /// allocating from M to the trigger on all Ps at the cycle's rate, (Tr − M)/(a·unit·P), plus mark_ns.
+  int64_t cycle_ns = 0;
   double assist_cpu_ns = 0;
   double goal_ratio() const { return static_cast<double>(peak_bytes) / static_cast<double>(goal_bytes); }
   /// (Tr − M)/(N − M), the "trigger ratio" of Go's test.

@@ -51,14 +51,18 @@ pacer::HeapSnapshot GoProcess::snapshot() const {
 }
 
 // Ps' worth of CPU for the mutator, GC workers and the background sweeper, given the phase.
-// Marking (mgc.go gcBgMarkWorker, proc.go findRunnableGCWorker): dedicated workers take whole
-// Ps; Ps the mutator leaves idle run idle-priority workers. The fractional worker runs where the
-// scheduler finds it: with no idle P it takes its share f·P of the mutator's Ps continuously; with
-// an idle P (the idle worker keeps that P until other work appears) it runs only when a mutator
-// goroutine is preempted (sysmon's forcePreemptNS = 10 ms, proc.go) and then for as long as the
-// P's fractional time stays under 1.2·f of the mark time (pollFractionalWorkerExit, mgc.go) — a
-// burst that takes one P from the mutator. Real gctrace at GOMAXPROCS=2 with one goroutine shows
-// exactly this split: ≈0.1 P fractional, ≈0.9 P idle (workloads/go/ring_calibration/SUMMARY.md).
+// Marking (mgc.go gcBgMarkWorker, proc.go schedule/findRunnableGCWorker): dedicated workers take
+// whole Ps; Ps the mutator leaves idle run idle-priority workers. The fractional worker: with no
+// idle P it takes its share f·P of the mutator's Ps continuously. With an idle P it runs only at
+// scheduling points. Each P keeps its own fractional time (p.gcFractionalMarkTime) and
+// schedule() asks findRunnableGCWorker *before* its run queue, so when sysmon preempts a mutator
+// goroutine (forcePreemptNS = 10 ms) the goroutine goes to the run queue, its P runs the
+// fractional worker, and the idle P's idle worker sees the queued goroutine (pollWork), stops, and
+// that P too tops up its fractional time before taking the goroutine: every such P runs a burst
+// until its time reaches 1.2·f of the mark so far (pollFractionalWorkerExit, mgc.go), and the
+// preempted goroutine waits. Real Go 1.19 gctrace at GOMAXPROCS=2, one goroutine: marks shorter
+// than 10 ms show ≈0.1 P fractional (workloads/go/ring_calibration/SUMMARY.md); the 100–250 ms
+// marks of the growing validation scenario show ≈0.6 P fractional and ≈0.57 P idle.
 void GoProcess::update_capacity() {
   const double procs = s_.runtime.gomaxprocs;
   // Dedicated workers take whole Ps; the scheduler moves goroutines off them (models/sched).
@@ -77,8 +81,12 @@ void GoProcess::update_capacity() {
       fractional_ps = plan_.fractional_goal * procs;
       mutator_progress = mutator_ps - fractional_ps;
     } else if (fractional_burst_) {
-      fractional_ps = 1;
+      // The preempted goroutine's P and the idle Ps all top up their fractional time.
+      fractional_ps = 1 + idle_ps;
+      idle_ps = 0;
       mutator_progress = mutator_ps - 1;
+    } else {
+      burst_ps_ = 1 + idle_ps;
     }
     gc::MarkCapacity cap{dedicated, fractional_ps, idle_ps};
     mark_.set_capacity(now_, cap);
@@ -94,8 +102,10 @@ void GoProcess::update_capacity() {
   inv_parallelism_ = 1.0 / mutator_parallelism_;
 }
 
-// A mutator goroutine is preempted during mark while an idle P exists: the fractional worker gets
-// this P until its time exceeds 1.2·f of the mark so far: F + x = 1.2·f·(E + x).
+// A mutator goroutine is preempted during mark while an idle P exists: the fractional worker runs
+// on burst_ps_ Ps (its P and the idle ones), each until its own fractional time exceeds 1.2·f of
+// the mark so far: F_p + x = 1.2·f·(E + x), with F_p = the fractional time so far shared evenly
+// over those Ps.
 void GoProcess::preempt() {
   const sim::DurationNs quantum_ns = s_.scheduler.quantum_ns;  // forcePreemptNS (proc.go)
   next_preempt_ns_ = (now_ / quantum_ns + 1) * quantum_ns;
@@ -103,7 +113,7 @@ void GoProcess::preempt() {
   if (f <= 0 || fractional_burst_) return;
   mark_.advance_to(now_);
   double elapsed = static_cast<double>(now_ - cur_.start_ns);
-  double frac_time = mark_.fractional_cpu_ns();
+  double frac_time = mark_.fractional_cpu_ns() / std::max(1.0, burst_ps_);
   double burst = (1.2 * f * elapsed - frac_time) / (1 - 1.2 * f);
   if (burst < 1000) return;
   fractional_burst_ = true;
@@ -354,8 +364,8 @@ GoProcess::Stop GoProcess::run_mutator(sim::SimTimeNs limit) {
           cpu += out.spans_swept * c.sweep_ns_per_span;
           rec_.totals.sweep_cpu_ns += out.spans_swept * c.sweep_ns_per_span;
         }
-        rec_.totals.mutator_cpu_ns += cpu - assist_cpu;
-        p_mutator_cpu_ns_[static_cast<size_t>(p)] += cpu - assist_cpu;
+        rec_.totals.mutator_cpu_ns += cpu;  // the assist part was taken out above
+        p_mutator_cpu_ns_[static_cast<size_t>(p)] += cpu;
         advance_cpu(cpu);
         if (out.slow_path) {
           if (marking) {
@@ -526,8 +536,10 @@ void GoProcess::start_cycle() {
   w.stack_scan_bytes = stacks_.scan_bytes();
   w.globals_scan_bytes = globals_bytes_;
   w.objects = snap.live_slots;
+  w.scan_objects = snap.live_scan_slots;
   w.cpu_ns = static_cast<double>(w.scan_bytes()) * s_.cost.scan_ns_per_byte +
-             static_cast<double>(w.objects) * s_.cost.mark_ns_per_object;
+             static_cast<double>(w.objects) * s_.cost.mark_ns_per_object +
+             static_cast<double>(w.scan_objects) * s_.cost.scan_ns_per_object;
   cur_.heap_marked_bytes = snap.live_slot_bytes;  // completed at mark termination
   std::fill(assist_bytes_.begin(), assist_bytes_.end(), 0);
 
@@ -590,6 +602,8 @@ void GoProcess::finish_mark() {
   cur_.utilization = rep.utilization;
   cur_.heap_marked_bytes += heap_.alloc_black_bytes();
   cur_.heap_scan_work_bytes = w.heap_scan_bytes;
+  cur_.marked_objects = w.objects;
+  cur_.marked_scan_objects = w.scan_objects;
   cur_.stack_scan_work_bytes = w.stack_scan_bytes;
   cur_.globals_scan_work_bytes = w.globals_scan_bytes;
   cur_.assist_cpu_ns = mark_.assist_cpu_ns();

@@ -121,6 +121,7 @@ class GoProcess {
 
   // Fractional worker bursts on a mutator P (see update_capacity).
   bool fractional_burst_ = false;
+  double burst_ps_ = 1;  // Ps that run a fractional burst at a preemption (the mutator's + idle ones)
   sim::EventId burst_event_ = 0;
   sim::SimTimeNs next_preempt_ns_ = 0;
   pool::SyncPools pools_;

@@ -42,6 +42,7 @@ void Scheduler::ensure(uint32_t g) {
   size_t n = std::max<size_t>(g + 1, state_.size() * 2);
   state_.resize(n, State::kDead);
   p_of_g_.resize(n, kNoP);
+  ticket_.resize(n, 0);
 }
 
 void Scheduler::put_on(uint32_t g, int p, sim::SimTimeNs now) {
@@ -61,36 +62,61 @@ void Scheduler::take_off(int p) {
 }
 
 void Scheduler::runq_push_back(uint32_t g) {
-  runq_.push_back(g);
-  counters_.max_run_queue = std::max<uint64_t>(counters_.max_run_queue, run_queue_length());
+  uint32_t t = next_ticket_++;
+  if (next_ticket_ == 0) next_ticket_ = 1;
+  ticket_[g] = t;
+  if (runq_.size() - runq_head_ > 2 * queued_ + 1024) {
+    // Mostly removed entries: keep the live ones, in order (amortised O(1); memory stays O(live)).
+    std::vector<QueueEntry> live;
+    live.reserve(queued_ + 1);
+    for (size_t i = runq_head_; i < runq_.size(); ++i)
+      if (ticket_[runq_[i].g] == runq_[i].ticket) live.push_back(runq_[i]);
+    runq_.swap(live);
+    runq_head_ = 0;
+  }
+  runq_.push_back({g, t});
+  ++queued_;
+  counters_.max_run_queue = std::max<uint64_t>(counters_.max_run_queue, queued_);
 }
 
 void Scheduler::runq_push_front(uint32_t g) {
+  uint32_t t = next_ticket_++;
+  if (next_ticket_ == 0) next_ticket_ = 1;
+  ticket_[g] = t;
   if (runq_head_ > 0) {
-    runq_[--runq_head_] = g;
+    runq_[--runq_head_] = {g, t};
   } else {
-    runq_.insert(runq_.begin(), g);
+    runq_.insert(runq_.begin(), QueueEntry{g, t});
   }
-  counters_.max_run_queue = std::max<uint64_t>(counters_.max_run_queue, run_queue_length());
+  ++queued_;
+  counters_.max_run_queue = std::max<uint64_t>(counters_.max_run_queue, queued_);
 }
 
 int64_t Scheduler::runq_pop() {
-  if (runq_head_ == runq_.size()) return -1;
-  uint32_t g = runq_[runq_head_++];
-  if (runq_head_ == runq_.size()) {
-    runq_.clear();
-    runq_head_ = 0;
-  } else if (runq_head_ > 1024 && runq_head_ * 2 > runq_.size()) {
-    runq_.erase(runq_.begin(), runq_.begin() + static_cast<std::ptrdiff_t>(runq_head_));
-    runq_head_ = 0;
+  while (runq_head_ < runq_.size()) {
+    QueueEntry e = runq_[runq_head_++];
+    if (ticket_[e.g] != e.ticket) continue;  // removed since it was queued
+    ticket_[e.g] = 0;
+    --queued_;
+    if (runq_head_ == runq_.size()) {
+      runq_.clear();
+      runq_head_ = 0;
+    } else if (runq_head_ > 1024 && runq_head_ * 2 > runq_.size()) {
+      runq_.erase(runq_.begin(), runq_.begin() + static_cast<std::ptrdiff_t>(runq_head_));
+      runq_head_ = 0;
+    }
+    return e.g;
   }
-  return g;
+  runq_.clear();
+  runq_head_ = 0;
+  return -1;
 }
 
 void Scheduler::runq_remove(uint32_t g) {
-  auto it = std::find(runq_.begin() + static_cast<std::ptrdiff_t>(runq_head_), runq_.end(), g);
-  if (it != runq_.end()) runq_.erase(it);
-  if (runq_head_ == runq_.size()) {
+  if (ticket_[g] == 0) return;
+  ticket_[g] = 0;
+  --queued_;
+  if (queued_ == 0) {
     runq_.clear();
     runq_head_ = 0;
   }

@@ -74,7 +74,7 @@ class Scheduler {
 
   /// Goroutines on Ps: the mutator's parallelism.
   int running() const { return running_; }
-  size_t run_queue_length() const { return runq_.size() - runq_head_; }
+  size_t run_queue_length() const { return queued_; }
   int usable_ps() const { return usable_; }
   const SchedulerCounters& counters() const { return counters_; }
   const SchedulerSettings& settings() const { return s_; }
@@ -103,8 +103,17 @@ class Scheduler {
   std::vector<State> state_;
   std::vector<int64_t> p_g_;              // goroutine on each P, or -1
   std::vector<sim::SimTimeNs> slice_start_;  // per P: when its goroutine got it
-  std::vector<uint32_t> runq_;            // FIFO with a moving head (compacted when half empty)
+  // FIFO with a moving head (compacted when half empty). Removal from the middle is lazy: an
+  // entry is live only while its ticket equals the goroutine's current ticket (O(1) removal).
+  struct QueueEntry {
+    uint32_t g;
+    uint32_t ticket;
+  };
+  std::vector<QueueEntry> runq_;
   size_t runq_head_ = 0;
+  size_t queued_ = 0;                     // live entries
+  std::vector<uint32_t> ticket_;          // per goroutine: ticket of its live entry (0 = not queued)
+  uint32_t next_ticket_ = 1;
   int last_p_ = 0;                        // serial mode: the P the thread of control is on
   SchedulerCounters counters_;
 };

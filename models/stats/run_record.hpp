@@ -25,6 +25,8 @@ struct CycleRecord {
   uint64_t next_goal_bytes = 0;            ///< goal for the next cycle, after commit
   uint64_t next_trigger_bytes = 0;         ///< trigger for the next cycle, after commit
   uint64_t heap_scan_work_bytes = 0;
+  uint64_t marked_objects = 0;            ///< reachable objects marked (the cost model's mark_ns_per_object count)
+  uint64_t marked_scan_objects = 0;       ///< of those, pointerful (scan_ns_per_object count)
   uint64_t stack_scan_work_bytes = 0;
   uint64_t globals_scan_work_bytes = 0;
   uint64_t stacks_bytes = 0;               ///< maxStackScan at the end (gctrace "MB stacks" in 1.19)

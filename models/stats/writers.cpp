@@ -76,7 +76,7 @@ void write_cycles_csv(std::ostream& os, const std::vector<CycleRecord>& cycles) 
         "stacks_bytes,globals_bytes,cons_mark,measured_cons_mark,utilization,gc_cpu_fraction,next_trigger_bytes,"
         "next_goal_bytes,dedicated_workers,fractional_goal,gomaxprocs,barrier_enabled_ns,barrier_writes,barrier_shades,"
         "barrier_flushes,stack_growth_copies,stack_copied_bytes,starting_stack_bytes,goal_bound,limiter_enabled,"
-        "limiter_fill_ns,released_bytes,mapped_ready_bytes,forced,sweep_cpu_ns\n";
+        "limiter_fill_ns,released_bytes,mapped_ready_bytes,marked_objects,marked_scan_objects,forced,sweep_cpu_ns\n";
   for (const CycleRecord& c : cycles) {
     os << c.cycle << ',' << c.start_ns << ',' << c.mark_start_ns << ',' << c.mark_term_ns << ',' << c.end_ns << ','
        << c.heap_live_at_trigger_bytes << ',' << c.trigger_bytes << ',' << c.heap_peak_bytes << ','
@@ -91,7 +91,8 @@ void write_cycles_csv(std::ostream& os, const std::vector<CycleRecord>& cycles) 
        << c.barrier_flushes << ',' << c.stack_growth_copies << ',' << c.stack_copied_bytes << ','
        << c.starting_stack_bytes << ',' << (c.goal_from_limit ? "limit" : "gogc") << ','
        << (c.limiter_enabled ? 1 : 0) << ',' << c.limiter_fill_ns << ',' << c.released_bytes << ','
-       << c.mapped_ready_bytes << ',' << (c.forced ? 1 : 0) << ',' << clamp_ns(c.sweep_cpu_ns) << '\n';
+       << c.mapped_ready_bytes << ',' << c.marked_objects << ',' << c.marked_scan_objects << ','
+       << (c.forced ? 1 : 0) << ',' << clamp_ns(c.sweep_cpu_ns) << '\n';
   }
 }
 

@@ -35,4 +35,11 @@ done
 expect 2 "already exists" -- "$gcsim" run "$cfg" --out "$tmp/ok" --quiet
 expect 0 '"gogc": "off"' -- "$gcsim" run "$cfg" --set runtime.gogc=off --dry-run
 expect 0 "go" -- "$gcsim" list
+ev="$src/configs/pacers/event_driven_steady.json"
+expect 0 "" -- "$gcsim" run "$ev" --out "$tmp/ev" --quiet
+expect 2 "workload.params.file: file not found" -- "$gcsim" run "$ev" --set workload.params.file=nope.json --out "$tmp/ev2"
+printf '{"global": {"gamma": 2}, "cycles": [{"alloc_rate": "x"}]}' >"$tmp/bad_scenario.json"
+expect 2 "bad_scenario.json.cycles\[0\].alloc_rate" -- "$gcsim" run "$ev" --set "workload.params.file=$tmp/bad_scenario.json" --out "$tmp/ev2"
+expect 2 "unknown pacer" -- "$gcsim" pacer-scenarios --out "$tmp/ps" --pacers go9 --event-driven
+[ -e "$tmp/ev2" ] && { echo "FAIL: partial output directory left behind"; fail=1; }
 exit $fail

@@ -176,3 +176,28 @@ TEST_SUITE("sched") {
     CHECK(par.cycles.size() == ser.cycles.size());
   }
 }
+
+TEST_CASE("process: on one P, wall time is the sum of mutator, assist, worker, STW and sweep CPU" *
+          doctest::test_suite("sched")) {
+  // A ring with GC cycles and assists: every ns of the one P goes to exactly one of these.
+  testing::VectorSource src(testing::ring_events(65536, 128, 1 << 20));
+  RuntimeSettings rt;
+  rt.gomaxprocs = 1;
+  pacer::GoPacer p(pacer::GoPacerParams{}, rt);
+  ProcessSettings s;
+  s.runtime = rt;
+  GoProcess proc(s, src, p);
+  stats::RunRecord r = proc.run();
+  REQUIRE(r.cycles.size() >= 5);
+  double assist = 0, worker = 0, stw = 0, sweep_at_start = 0;
+  for (const auto& c : r.cycles) {
+    assist += c.assist_cpu_ns;
+    worker += c.background_cpu_ns + c.idle_cpu_ns;
+    stw += static_cast<double>(c.stw_sweep_term_ns() + c.stw_mark_term_ns());
+    sweep_at_start += c.spans_swept_at_start * s.cost.sweep_ns_per_span;
+  }
+  // Assists are large enough that counting them twice (or not at all) would break the sum.
+  CHECK(assist > 0.01 * static_cast<double>(r.totals.simulated_ns));
+  double accounted = r.totals.mutator_cpu_ns + assist + worker + stw + sweep_at_start;
+  CHECK(accounted == doctest::Approx(static_cast<double>(r.totals.simulated_ns)).epsilon(0.002));
+}

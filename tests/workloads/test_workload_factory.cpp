@@ -46,8 +46,8 @@ TEST_SUITE("workloads") {
   TEST_CASE("make_workload: unknown kind lists the known kinds; slot shape is strict") {
     CHECK(config_error_where(Json{{"kind", "rng"}}) ==
           "workload.kind: unknown workload kind 'rng'; known: trace, ring, growing, mixed, drop, goroutines, "
-              "concept-sizes, concept-escape, concept-ptr-writes, concept-recursion, concept-pool, concept-append, "
-              "concept-pointer-density, concept-subslice, concept-slicecap, concept-map, concept-leak, "
+              "pacer-scenario, concept-sizes, concept-escape, concept-ptr-writes, concept-recursion, concept-pool, "
+              "concept-append, concept-pointer-density, concept-subslice, concept-slicecap, concept-map, concept-leak, "
               "concept-forced-gc, concept-monitor");
     CHECK(config_error_where(Json{{"params", Json::object()}}).rfind("workload.kind: required key is missing", 0) == 0);
     CHECK(config_error_where(Json{{"kind", 3}}).rfind("workload.kind: must be a string", 0) == 0);
@@ -91,7 +91,7 @@ TEST_SUITE("workloads") {
     CHECK(m["params"].contains("mean_lifetime_allocs"));
     // Resolving is idempotent and the result is accepted by make_workload.
     for (const auto& [kind, summary] : workload_kinds()) {
-      if (kind == "trace") continue;
+      if (kind == "trace" || kind == "pacer-scenario") continue;  // both need a file
       Json once = resolved_workload(Json{{"kind", kind}}, "w");
       CHECK(resolved_workload(once, "w") == once);
     }
@@ -103,7 +103,7 @@ TEST_SUITE("workloads") {
 
   TEST_CASE("workload_kinds lists every kind with a summary") {
     auto kinds = workload_kinds();
-    REQUIRE(kinds.size() == 6 + 13);  // trace, 5 generators, 13 concept-* generators
+    REQUIRE(kinds.size() == 7 + 13);  // trace, 6 generators, 13 concept-* generators
     CHECK(kinds[0].first == "trace");
     for (const auto& [kind, summary] : kinds) CHECK_FALSE(summary.empty());
   }

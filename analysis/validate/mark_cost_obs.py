@@ -1,0 +1,133 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Observations for `gcsim calibrate` from a validation run: the real runtime's mark CPU per cycle
+against gcsim's mark work for the same scenarios.
+
+Usage:
+    mark_cost_obs.py VALIDATION_DIR [--scenarios a,b,...] [--anchor-ring] --out OBS.json
+
+VALIDATION_DIR is the --out directory of a validate.py run made WITH real runs (it holds
+NAME/real/runK.gctrace.txt and NAME/sim/cycles.csv). For each scenario one observation:
+
+    target_ns = median over the real runs of the mean gctrace mark CPU (assist + background + idle,
+                the a/b/i of "ms cpu") over the second half of the replay loop's cycles
+    features  = gcsim's mean over the second half of its cycles of
+                scan_ns_per_byte:   heap + stack + globals scan work bytes
+                mark_ns_per_object: marked_objects
+                scan_ns_per_object: marked_scan_objects
+
+--anchor-ring adds the hand-written ring calibration program's measurement (12.96 ms of mark CPU per
+cycle for 524,290 pointerful objects and 68 MiB of pointerful bytes: workloads/go/ring_calibration/
+SUMMARY.md). Python 3 standard library only.
+"""
+
+import argparse
+import csv
+import json
+import os
+import statistics
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import validate  # noqa: E402  (parse_gctrace, GC_RE)
+
+
+def die(msg):
+    print(f"mark_cost_obs.py: {msg}", file=sys.stderr)
+    sys.exit(2)
+
+
+def second_half(rows):
+    return rows[len(rows) // 2:]
+
+
+def real_mark_cpu_ns(sdir):
+    """Median over runs of the mean a+b+i (ms → ns) over the second half of the loop's cycles."""
+    real = os.path.join(sdir, "real")
+    means = []
+    k = 1
+    while os.path.exists(os.path.join(real, f"run{k}.json")):
+        with open(os.path.join(real, f"run{k}.json")) as f:
+            j = json.load(f)
+        cyc = [c for c in validate.parse_gctrace(os.path.join(real, f"run{k}.gctrace.txt"))
+               if j["num_gc_before_loop"] < c["n"] <= j["NumGC"]]
+        sh = second_half(cyc)
+        if sh:
+            means.append(statistics.mean((c["a"] + c["b"] + c["i"]) * 1e6 for c in sh))
+        k += 1
+    return statistics.median(means) if means else None, len(means)
+
+
+def sim_features(sdir):
+    path = os.path.join(sdir, "sim", "cycles.csv")
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    if rows and "marked_scan_objects" not in rows[0]:
+        die(f"{path}: no marked_scan_objects column (re-run validate.py with this gcsim)")
+    with open(os.path.join(sdir, "sim", "summary.json")) as f:
+        summary = json.load(f)
+    # Leave out a cycle that the replayer's object table alone triggered (as validate.py does).
+    table = int(summary.get("replayer_table_bytes", 0))
+    if table and rows and int(rows[0]["heap_live_at_trigger_bytes"]) <= table + (1 << 20):
+        rows = rows[1:]
+    sh = second_half(rows)
+    if not sh:
+        return None
+    scan = statistics.mean(int(r["heap_scan_work_bytes"]) + int(r["stack_scan_work_bytes"]) +
+                           int(r["globals_scan_work_bytes"]) for r in sh)
+    return {"scan_ns_per_byte": scan,
+            "mark_ns_per_object": statistics.mean(int(r["marked_objects"]) for r in sh),
+            "scan_ns_per_object": statistics.mean(int(r["marked_scan_objects"]) for r in sh)}
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("validation_dir")
+    ap.add_argument("--scenarios", help="comma-separated scenario names (default: every one in the directory)")
+    ap.add_argument("--anchor-ring", action="store_true", help="add the hand-written ring program's measurement")
+    ap.add_argument("--out", required=True)
+    args = ap.parse_args(argv[1:])
+    vpath = os.path.join(args.validation_dir, "validation.json")
+    try:
+        with open(vpath) as f:
+            names = [s["scenario"] for s in json.load(f)["scenarios"]]
+    except (OSError, ValueError, KeyError) as e:
+        die(f"{vpath}: not a validation.json ({e})")
+    if args.scenarios:
+        wanted = [s.strip() for s in args.scenarios.split(",") if s.strip()]
+        unknown = set(wanted) - set(names)
+        if unknown:
+            die(f"--scenarios: not in {vpath}: {', '.join(sorted(unknown))}")
+        names = wanted
+    obs = []
+    for name in names:
+        sdir = os.path.join(args.validation_dir, name)
+        target, runs = real_mark_cpu_ns(sdir)
+        feats = sim_features(sdir)
+        if target is None or feats is None:
+            print(f"skip {name}: no cycles", file=sys.stderr)
+            continue
+        obs.append({"group": "mark_cpu", "target_ns": target, "features": feats,
+                    "note": f"{name}: median over {runs} real runs of mean a+b+i per cycle, 2nd half"})
+    if args.anchor_ring:
+        obs.append({"group": "mark_cpu", "target_ns": 12.96e6,
+                    "features": {"scan_ns_per_byte": 68 * 2**20, "mark_ns_per_object": 524290,
+                                 "scan_ns_per_object": 524290},
+                    "note": "hand-written ring program (workloads/go/ring_calibration/SUMMARY.md)"})
+    if not obs:
+        die("no observations")
+    doc = {"schema_version": 1,
+           "source": f"mark CPU per cycle, real Go 1.19 replays in {os.path.abspath(args.validation_dir)} "
+                     f"vs gcsim's mark work (analysis/validate/mark_cost_obs.py)",
+           "observations": obs}
+    with open(args.out, "w") as f:
+        json.dump(doc, f, indent=1)
+    for o in obs:
+        fe = o["features"]
+        print(f"{o['note'].split(':')[0]:<18} target {o['target_ns'] / 1e6:8.2f} ms  scan {fe['scan_ns_per_byte'] / 2**20:8.1f} MiB"
+              f"  objects {fe['mark_ns_per_object']:>10.0f}  scan objects {fe['scan_ns_per_object']:>10.0f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
