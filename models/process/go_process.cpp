@@ -132,17 +132,18 @@ double GoProcess::idle_integral_now() const {
   return idle_integral_ns_ + idle_ps * static_cast<double>(now_ - util_last_t_);
 }
 
-void GoProcess::note_utilization(double mutator_ps, double gc_ps, double idle_gc_ps) {
+void GoProcess::note_utilization(double mutator_ps, double gc_ps, double idle_gc_ps, double assist_ps, double stw_ps) {
   idle_integral_ns_ = idle_integral_now();
   util_last_t_ = now_;
   util_mutator_ps_ = mutator_ps;
   util_gc_ps_ = gc_ps;
   util_idle_ps_ = idle_gc_ps;
   auto& u = rec_.utilization;
-  if (!u.empty() && u.back().mutator_ps == mutator_ps && u.back().gc_ps == gc_ps && u.back().idle_gc_ps == idle_gc_ps)
+  if (!u.empty() && u.back().mutator_ps == mutator_ps && u.back().gc_ps == gc_ps && u.back().idle_gc_ps == idle_gc_ps &&
+      u.back().assist_ps == assist_ps && u.back().stw_ps == stw_ps)
     return;
   if (!u.empty() && u.back().t_ns == now_) u.pop_back();
-  u.push_back(stats::UtilizationStep{now_, mutator_ps, gc_ps, idle_gc_ps});
+  u.push_back(stats::UtilizationStep{now_, mutator_ps, gc_ps, idle_gc_ps, assist_ps, stw_ps});
 }
 
 // gcCPULimiter.update (mgclimit.go): the window since the last update.
@@ -344,7 +345,7 @@ GoProcess::Stop GoProcess::run_mutator(sim::SimTimeNs limit) {
             if (assist_cpu > 0) {
               // While the goroutine assists, its Ps' worth of progress is GC work.
               double m = mutator_parallelism_;
-              note_utilization(0, util_gc_ps_ + m, util_idle_ps_);
+              note_utilization(0, util_gc_ps_ + m, util_idle_ps_, m);
               advance_cpu(assist_cpu);
               cpu -= assist_cpu;
               note_utilization(m, util_gc_ps_ - m, util_idle_ps_);
@@ -544,7 +545,7 @@ void GoProcess::start_cycle() {
   std::fill(assist_bytes_.begin(), assist_bytes_.end(), 0);
 
   phase_ = Phase::kSweepTerm;
-  note_utilization(0, s_.runtime.gomaxprocs, 0);
+  note_utilization(0, s_.runtime.gomaxprocs, 0, 0, s_.runtime.gomaxprocs);
   wb_buffered_ = 0;
   mark_.begin(now_, w, gc::MarkCapacity{});
   auto stw = static_cast<sim::DurationNs>(s_.cost.stw_sweep_term_ns +
@@ -579,7 +580,7 @@ void GoProcess::finish_mark() {
   }
   phase_ = Phase::kMarkTerm;
   cur_.mark_term_ns = now_;
-  note_utilization(0, s_.runtime.gomaxprocs, 0);
+  note_utilization(0, s_.runtime.gomaxprocs, 0, 0, s_.runtime.gomaxprocs);
   const gc::MarkWork& w = mark_.work();
 
   pacer::CycleEndInputs in;

@@ -99,7 +99,8 @@ class GoProcess {
   void goroutine_seen(uint32_t g);
   double gc_cpu_fraction() const;
   void note_peaks();
-  void note_utilization(double mutator_ps, double gc_ps, double idle_gc_ps);
+  /// gc_ps includes assist_ps and stw_ps (the rest of it is dedicated/fractional workers).
+  void note_utilization(double mutator_ps, double gc_ps, double idle_gc_ps, double assist_ps = 0, double stw_ps = 0);
 
   ProcessSettings s_;
   workload::EventSource& source_;

@@ -141,6 +141,8 @@ struct UtilizationStep {
   double mutator_ps = 0;
   double gc_ps = 0;       ///< STW, dedicated/fractional workers and assists
   double idle_gc_ps = 0;  ///< idle-priority mark workers (time the mutator could not use)
+  double assist_ps = 0;   ///< of gc_ps: mark assists (mutator goroutines doing GC work)
+  double stw_ps = 0;      ///< of gc_ps: stopped-the-world pause (all Ps)
 };
 
 /// Everything one run produced. Models append; app/ writes the files.
