@@ -27,8 +27,8 @@ struct CostModel {
 
   // Collector side (mgcmark.go, mgcsweep.go, mgc.go).
   double scan_ns_per_byte = 0.02;          ///< heap/stack/globals scan work, per byte of scan work
-  double mark_ns_per_object = 22.0;        ///< greying + blackening one reachable object (scan or noscan)
-  double scan_ns_per_object = 0.0;         ///< extra per pointerful object: work-buffer push/pop and scanobject's
+  double mark_ns_per_object = 8.6;        ///< greying + blackening one reachable object (scan or noscan)
+  double scan_ns_per_object = 13.4;         ///< extra per pointerful object: work-buffer push/pop and scanobject's
                                            ///< setup (greyobject queues it; a noscan object is blackened at once)
   double sweep_ns_per_span = 150.0;       ///< sweeping one span (mspan.sweep)
   double stw_sweep_term_ns = 15000.0;     ///< sweep-termination pause, fixed part (wall)

@@ -41,6 +41,21 @@ void CpuLimiter::start_transition(sim::SimTimeNs now, bool enable_gc, int64_t as
   gc_enabled_ = enable_gc;
 }
 
+// resetCapacity (mgclimit.go@1.19): a fill above the new capacity is cut to it and turns limiting
+// on; one below it turns limiting off. Overflow is not touched.
+void CpuLimiter::reset_capacity(sim::SimTimeNs now, int procs) {
+  update(now, 0, 0);
+  procs_ = procs;
+  capacity_ns_ = static_cast<uint64_t>(procs) * kCapacityPerProcNs;
+  if (fill_ns_ > capacity_ns_) {
+    fill_ns_ = capacity_ns_;
+    if (!enabled_) ++enable_count_;
+    enabled_ = true;
+  } else if (fill_ns_ < capacity_ns_) {
+    enabled_ = false;
+  }
+}
+
 void CpuLimiter::finish_transition(sim::SimTimeNs now) {
   if (now >= last_update_) accumulate(0, (now - last_update_) * procs_);
   last_update_ = now;

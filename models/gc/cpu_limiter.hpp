@@ -25,6 +25,11 @@ class CpuLimiter {
   void finish_transition(sim::SimTimeNs now);
   /// accumulate (mgclimit.go): the bucket arithmetic, exposed for tests.
   void accumulate(int64_t mutator_ns, int64_t gc_ns);
+  /// resetCapacity (mgclimit.go): GOMAXPROCS changed to `procs` (after an update to `now`).
+  void reset_capacity(sim::SimTimeNs now, int procs);
+  /// needUpdate: more than gcCPULimiterUpdatePeriod (10 ms) since the last update.
+  bool need_update(sim::SimTimeNs now) const { return now - last_update_ > kUpdatePeriodNs; }
+  static constexpr sim::DurationNs kUpdatePeriodNs = 10'000'000;  // gcCPULimiterUpdatePeriod
 
   bool limiting() const { return enabled_; }
   uint64_t fill_ns() const { return fill_ns_; }

@@ -51,7 +51,7 @@ namespace {
 
 /// A live set (a 1,200,000-slot ring of 128 B pointerful objects, ≈ 146 MiB) far above a 64 MiB
 /// limit, with GOGC=off, allocated by two goroutines (no idle P): GC runs back to back.
-stats::RunRecord death_spiral(bool limiter, uint64_t total_objects = 24000000, double mark_ns_per_object = -1) {
+stats::RunRecord death_spiral(bool limiter, uint64_t total_objects = 24000000, double mark_cost_factor = 1) {
   nlohmann::json params = {{"slots", 1200000}, {"object_bytes", 128}, {"total_objects", total_objects},
                            {"slot_array_bytes", 0}, {"goroutines", 2}};
   auto src = workload::make_generator("ring", params, "params", 1);
@@ -64,7 +64,9 @@ stats::RunRecord death_spiral(bool limiter, uint64_t total_objects = 24000000, d
   ProcessSettings s;
   s.runtime = rt;
   s.sample_period_ns = 0;
-  if (mark_ns_per_object >= 0) s.cost.mark_ns_per_object = mark_ns_per_object;
+  s.cost.mark_ns_per_object *= mark_cost_factor;
+  s.cost.scan_ns_per_object *= mark_cost_factor;
+  s.cost.scan_ns_per_byte *= mark_cost_factor;
   GoProcess proc(s, *src, p);
   return proc.run();
 }
@@ -113,7 +115,7 @@ TEST_CASE("death spiral without the limiter: GC CPU climbs toward 100 % as marki
           doctest::test_suite("gc")) {
   // Same spiral, shorter; marking 5× dearer per object (a pointer-dense graph).
   double base = gc_cpu_fraction_last_third(death_spiral(false, 8000000));
-  double dear = gc_cpu_fraction_last_third(death_spiral(false, 8000000, 5 * CostModel{}.mark_ns_per_object));
+  double dear = gc_cpu_fraction_last_third(death_spiral(false, 8000000, 5));
   MESSAGE("GC CPU without limiter: default mark cost " << base << ", 5x mark cost " << dear);
   CHECK(dear > 0.75);
   CHECK(dear > base + 0.10);
