@@ -3,9 +3,10 @@
 set -euo pipefail
 # slurmctld slurmd slurm-client munge: the one-node Slurm cluster of the `slurm` test suite
 # (tests/slurm/run_slurm_test.sh) and scripts/slurm/; no recommends (slurm-wlm would pull 43 packages).
+# golang-1.19-go: the validation replayer (workloads/go/replayer) and the `validation-real` test.
 pkgs=(meson ninja-build pkg-config cmake g++ libboost-program-options-dev nlohmann-json3-dev libeigen3-dev
       doctest-dev python3 python3-matplotlib python3-numpy
-      slurmctld slurmd slurm-client munge)
+      slurmctld slurmd slurm-client munge golang-1.19-go)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

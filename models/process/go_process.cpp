@@ -106,9 +106,12 @@ void GoProcess::update_capacity() {
 // on burst_ps_ Ps (its P and the idle ones), each until its own fractional time exceeds 1.2·f of
 // the mark so far: F_p + x = 1.2·f·(E + x), with F_p = the fractional time so far shared evenly
 // over those Ps.
+// sysmon preempts a goroutine that has run forcePreemptNS since it was last scheduled
+// (retake: pd.schedwhen + forcePreemptNS <= now, proc.go); the world restarting after sweep
+// termination and the goroutine resuming after a burst both count as being scheduled.
 void GoProcess::preempt() {
   const sim::DurationNs quantum_ns = s_.scheduler.quantum_ns;  // forcePreemptNS (proc.go)
-  next_preempt_ns_ = (now_ / quantum_ns + 1) * quantum_ns;
+  next_preempt_ns_ = now_ + quantum_ns;
   const double f = plan_.fractional_goal;
   if (f <= 0 || fractional_burst_) return;
   mark_.advance_to(now_);
@@ -120,6 +123,7 @@ void GoProcess::preempt() {
   update_capacity();
   burst_event_ = queue_.schedule(now_ + static_cast<sim::DurationNs>(burst), sim::Priority::kGc,
                                  [this] { end_fractional_burst(); });
+  next_preempt_ns_ = now_ + static_cast<sim::DurationNs>(burst) + quantum_ns;
 }
 
 void GoProcess::end_fractional_burst() {
@@ -562,7 +566,7 @@ void GoProcess::begin_mark() {
   gc::MarkWork w = mark_.work();
   mark_.begin(now_, w, gc::MarkCapacity{});
   fractional_burst_ = false;
-  next_preempt_ns_ = (now_ / s_.scheduler.quantum_ns + 1) * s_.scheduler.quantum_ns;
+  next_preempt_ns_ = now_ + s_.scheduler.quantum_ns;  // the world restarted: every goroutine was just scheduled
   update_capacity();
   revise();
 }

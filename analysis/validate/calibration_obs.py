@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Observations for `gcsim calibrate` from a validation run: the real runtime's mark CPU per cycle
-against gcsim's mark work for the same scenarios.
+"""Observations for `gcsim calibrate` from a validation run: the real runtime's mark CPU and STW
+pauses per cycle against gcsim's mark work and GOMAXPROCS for the same scenarios.
 
 Usage:
-    mark_cost_obs.py VALIDATION_DIR [--scenarios a,b,...] [--anchor-ring] --out OBS.json
+    calibration_obs.py VALIDATION_DIR [--scenarios a,b,...] [--anchor-ring] [--no-stw] --out OBS.json
 
 VALIDATION_DIR is the --out directory of a validate.py run made WITH real runs (it holds
 NAME/real/runK.gctrace.txt and NAME/sim/cycles.csv). For each scenario one observation:
@@ -15,6 +15,11 @@ NAME/real/runK.gctrace.txt and NAME/sim/cycles.csv). For each scenario one obser
                 scan_ns_per_byte:   heap + stack + globals scan work bytes
                 mark_ns_per_object: marked_objects
                 scan_ns_per_object: marked_scan_objects
+
+Unless --no-stw, per scenario also (median over runs of the median over the loop's cycles):
+    group stw_sweep_term: target c1 (ms clock), features stw_sweep_term_ns: 1, stw_sweep_term_ns_per_p: P
+    group stw_mark_term:  target c3,            features stw_mark_term_ns: 1,  stw_mark_term_ns_per_p: P
+(gcsim's pause model is base + per-P wall time; scenarios at GOMAXPROCS 1 and 2 separate the two).
 
 --anchor-ring adds the hand-written ring calibration program's measurement (12.96 ms of mark CPU per
 cycle for 524,290 pointerful objects and 68 MiB of pointerful bytes: workloads/go/ring_calibration/
@@ -33,12 +38,32 @@ import validate  # noqa: E402  (parse_gctrace, GC_RE)
 
 
 def die(msg):
-    print(f"mark_cost_obs.py: {msg}", file=sys.stderr)
+    print(f"calibration_obs.py: {msg}", file=sys.stderr)
     sys.exit(2)
 
 
 def second_half(rows):
     return rows[len(rows) // 2:]
+
+
+def real_pauses_ns(sdir):
+    """Median over runs of the median c1 and c3 (ms -> ns) over the loop's cycles, and GOMAXPROCS."""
+    real = os.path.join(sdir, "real")
+    c1s, c3s, procs = [], [], None
+    k = 1
+    while os.path.exists(os.path.join(real, f"run{k}.json")):
+        with open(os.path.join(real, f"run{k}.json")) as f:
+            j = json.load(f)
+        procs = j.get("gomaxprocs", procs)
+        cyc = [c for c in validate.parse_gctrace(os.path.join(real, f"run{k}.gctrace.txt"))
+               if j["num_gc_before_loop"] < c["n"] <= j["NumGC"]]
+        if cyc:
+            c1s.append(statistics.median(c["c1"] for c in cyc) * 1e6)
+            c3s.append(statistics.median(c["c3"] for c in cyc) * 1e6)
+        k += 1
+    if not c1s:
+        return None
+    return statistics.median(c1s), statistics.median(c3s), procs
 
 
 def real_mark_cpu_ns(sdir):
@@ -85,6 +110,7 @@ def main(argv):
     ap.add_argument("validation_dir")
     ap.add_argument("--scenarios", help="comma-separated scenario names (default: every one in the directory)")
     ap.add_argument("--anchor-ring", action="store_true", help="add the hand-written ring program's measurement")
+    ap.add_argument("--no-stw", action="store_true", help="mark CPU observations only")
     ap.add_argument("--out", required=True)
     args = ap.parse_args(argv[1:])
     vpath = os.path.join(args.validation_dir, "validation.json")
@@ -109,6 +135,15 @@ def main(argv):
             continue
         obs.append({"group": "mark_cpu", "target_ns": target, "features": feats,
                     "note": f"{name}: median over {runs} real runs of mean a+b+i per cycle, 2nd half"})
+        pauses = None if args.no_stw else real_pauses_ns(sdir)
+        if pauses and pauses[2]:
+            c1, c3, procs = pauses
+            obs.append({"group": "stw_sweep_term", "target_ns": c1,
+                        "features": {"stw_sweep_term_ns": 1, "stw_sweep_term_ns_per_p": procs},
+                        "note": f"{name}: median c1, GOMAXPROCS={procs}"})
+            obs.append({"group": "stw_mark_term", "target_ns": c3,
+                        "features": {"stw_mark_term_ns": 1, "stw_mark_term_ns_per_p": procs},
+                        "note": f"{name}: median c3, GOMAXPROCS={procs}"})
     if args.anchor_ring:
         obs.append({"group": "mark_cpu", "target_ns": 12.96e6,
                     "features": {"scan_ns_per_byte": 68 * 2**20, "mark_ns_per_object": 524290,
@@ -117,13 +152,17 @@ def main(argv):
     if not obs:
         die("no observations")
     doc = {"schema_version": 1,
-           "source": f"mark CPU per cycle, real Go 1.19 replays in {os.path.abspath(args.validation_dir)} "
-                     f"vs gcsim's mark work (analysis/validate/mark_cost_obs.py)",
+           "source": f"mark CPU and STW pauses per cycle, real Go 1.19 replays in "
+                     f"{os.path.abspath(args.validation_dir)} vs gcsim's mark work and GOMAXPROCS "
+                     f"(analysis/validate/calibration_obs.py)",
            "observations": obs}
     with open(args.out, "w") as f:
         json.dump(doc, f, indent=1)
     for o in obs:
         fe = o["features"]
+        if o["group"] != "mark_cpu":
+            print(f"{o['note']:<40} {o['group']:<15} target {o['target_ns'] / 1e3:8.1f} us")
+            continue
         print(f"{o['note'].split(':')[0]:<18} target {o['target_ns'] / 1e6:8.2f} ms  scan {fe['scan_ns_per_byte'] / 2**20:8.1f} MiB"
               f"  objects {fe['mark_ns_per_object']:>10.0f}  scan objects {fe['scan_ns_per_object']:>10.0f}")
     return 0
