@@ -106,7 +106,9 @@ def assert_effects(r):
           "14: near the limit GC runs more often than without it")
     check(m["peak_mapped_nolimit"] > 1.3 * lim, "14: without the limit memory goes well above it")
     check(m["peak_mapped_limit"] <= 1.05 * lim, "14: GOGC=100 + limit stays at the limit")
-    check(within(m["peak_mapped_off"], 0.9 * lim, 1.05 * lim), "14: GOGC=off + limit rides up to the limit")
+    # A soft limit: allocation goes on while the limit-bound cycle marks, so a few % overshoot is expected.
+    check(within(m["peak_mapped_off"], 0.9 * lim, 1.1 * lim),
+          f"14: GOGC=off + limit rides up to the limit ({m['peak_mapped_off'] / lim:.3f} x limit)")
     check(m["gc_off"] > 0 and m["limit_cycles_off"] == m["gc_off"], "14: GOGC=off still collects, at the limit")
 
     m = r["15-forced-gc"]["m"]
