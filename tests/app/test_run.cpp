@@ -13,6 +13,7 @@
 #include "app/run_command.hpp"
 #include "sim/config/config_error.hpp"
 #include "sim/config/overrides.hpp"
+#include "tests/app/app_test_util.hpp"
 
 using namespace gcsim;
 namespace fs = std::filesystem;
@@ -20,18 +21,9 @@ using nlohmann::json;
 
 namespace {
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test::slurp;
 
-fs::path temp_dir(const std::string& name) {
-  fs::path d = fs::temp_directory_path() / ("gcsim_test_run_" + std::to_string(::getpid())) / name;
-  fs::remove_all(d);
-  return d;
-}
+fs::path temp_dir(const std::string& name) { return test::fresh_temp_dir("run", name); }
 
 json small_mixed() {
   return json{{"schema_version", 1},

@@ -15,6 +15,7 @@
 
 #include "app/slurm_shard.hpp"
 #include "sim/config/config_error.hpp"
+#include "tests/app/app_test_util.hpp"
 
 using namespace gcsim;
 using app::select_shard;
@@ -24,26 +25,9 @@ using nlohmann::json;
 
 namespace {
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test::slurp;
 
-/// A fresh directory under this process's temp root, removed when the test program exits.
-fs::path shard_temp_dir(const std::string& name) {
-  static const fs::path root = fs::temp_directory_path() / ("gcsim_test_slurm_shard_" + std::to_string(::getpid()));
-  static const struct Cleanup {
-    ~Cleanup() {
-      std::error_code ec;
-      fs::remove_all(root, ec);
-    }
-  } cleanup;
-  fs::path d = root / name;
-  fs::remove_all(d);
-  return d;
-}
+fs::path shard_temp_dir(const std::string& name) { return test::fresh_temp_dir("slurm_shard", name); }
 
 /// 6 small points; point 5 (workload_trace0) reads a trace that does not exist and fails at run time.
 json six_point_sweep() {

@@ -13,6 +13,7 @@
 
 #include "app/sweep_command.hpp"
 #include "sim/config/config_error.hpp"
+#include "tests/app/app_test_util.hpp"
 
 using namespace gcsim;
 namespace fs = std::filesystem;
@@ -20,28 +21,9 @@ using nlohmann::json;
 
 namespace {
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test::slurp;
 
-fs::path temp_root() { return fs::temp_directory_path() / ("gcsim_test_sweep_" + std::to_string(::getpid())); }
-
-/// Removes this process's temporary sweep directories when the test program exits.
-struct TempCleanup {
-  ~TempCleanup() {
-    std::error_code ec;
-    fs::remove_all(temp_root(), ec);
-  }
-} temp_cleanup;
-
-fs::path temp_dir(const std::string& name) {
-  fs::path d = temp_root() / name;
-  fs::remove_all(d);
-  return d;
-}
+fs::path temp_dir(const std::string& name) { return test::fresh_temp_dir("sweep", name); }
 
 json small_base() {
   return json{{"schema_version", 1},
