@@ -25,7 +25,10 @@ GoProcess::GoProcess(const ProcessSettings& settings, workload::EventSource& sou
       heap_(alloc::SizeClassTable::get(), settings.runtime.gomaxprocs, settings.runtime.traits().malloc_headers),
       pools_(settings.runtime.gomaxprocs),
       limiter_(settings.runtime.gomaxprocs),
-      buf_(kBatch) {}
+      buf_(kBatch) {
+  heap_.set_memory_budget(s_.max_memory_bytes);
+  check_invariants_ = invariant_checks_built_in() || s_.check_invariants;
+}
 
 // mappedReady: Sys minus released heap memory (what GOMEMLIMIT is compared against; ≈ RSS).
 uint64_t GoProcess::mapped_ready_bytes() const {
@@ -495,7 +498,7 @@ void GoProcess::start_cycle() {
                                           s_.cost.stw_sweep_term_ns_per_p * s_.runtime.gomaxprocs);
   rec_.pauses_ns.push_back(stw);
   queue_.schedule(now_ + stw, sim::Priority::kGc, [this] { begin_mark(); });
-  if (s_.check_invariants) heap_.check_invariants();
+  if (check_invariants_) invariants_.after_sweep_termination(heap_, cur_);
 }
 
 void GoProcess::begin_mark() {
@@ -578,7 +581,7 @@ void GoProcess::finish_mark() {
                                           s_.cost.stw_mark_term_ns_per_p * s_.runtime.gomaxprocs);
   rec_.pauses_ns.push_back(stw);
   queue_.schedule(now_ + stw, sim::Priority::kGc, [this] { end_cycle(); });
-  if (s_.check_invariants) heap_.check_invariants();
+  if (check_invariants_) invariants_.after_mark_termination(heap_, cur_);
 }
 
 double GoProcess::gc_cpu_fraction() const {
@@ -604,6 +607,7 @@ void GoProcess::end_cycle() {
   cur_.stack_copied_bytes = stacks_.growth_copied_bytes();
   stacks_.reset_growth_counters();
   rec_.cycles.push_back(cur_);
+  if (check_invariants_) invariants_.after_cycle_end(heap_, cur_);
   phase_ = Phase::kOff;
   sweep_last_ns_ = now_;
   sweep_budget_ns_ = 0;
@@ -671,6 +675,7 @@ stats::RunRecord GoProcess::run(const ProgressFn& progress) {
   sample();
   schedule_sample();
   while (!trace_done_) {
+    guard_simulated_time(now_, source_.describe());
     bool world_stopped = phase_ == Phase::kSweepTerm || phase_ == Phase::kMarkTerm;
     if (!world_stopped && !mutator_blocked_) {
       Stop stop = run_mutator(queue_.next_time());

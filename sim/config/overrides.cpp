@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "sim/config/overrides.hpp"
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -37,6 +38,8 @@ void apply_override(nlohmann::json& doc, const std::string& assignment) {
 }
 
 nlohmann::json read_json_file(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw InputError(path, "is a directory, not a JSON file");
   std::ifstream in(path);
   if (!in) throw InputError(path, "cannot open file");
   std::stringstream ss;
