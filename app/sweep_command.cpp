@@ -246,7 +246,9 @@ Sweep expand_sweep(const json& doc, const std::string& sweep_dir) {
   }
   std::set<std::string> used_in_zip;
   std::vector<std::vector<Assignment>> combos;
-  for (const auto& [where, block] : blocks) {
+  for (const auto& where_block : blocks) {
+    const std::string& where = where_block.first;  // not a structured binding: lambdas below use it (clang 14)
+    const json* block = where_block.second;
     if (!block->is_object() || block->empty())
       throw ConfigError(where, "needs at least one axis, e.g. {\"runtime.gogc\": [50, 100, 200]}");
     for (auto it = block->begin(); it != block->end(); ++it) {
