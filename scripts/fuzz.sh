@@ -67,6 +67,9 @@ case "$target" in
     printf '{"schema_version":1,"base":%s,"sweep":{"runtime.gomaxprocs":[1,2],"pacer.kind":["go","legacy"]},"mode":"zip"}\n%%%%\nreplicas=3\n' "$base" > "$seeds/inline_mode.txt" ;;
 esac
 
+# Inputs that once crashed (each also has a regression test) stay in the seeds.
+if [ -d tests/fuzz/regressions/$target ]; then cp tests/fuzz/regressions/$target/* "$seeds/"; fi
+
 log=$B/logs/$target.log
 echo "fuzz.sh: $target for ${secs}s (log: $log)"
 set +e

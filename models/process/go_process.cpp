@@ -675,7 +675,7 @@ stats::RunRecord GoProcess::run(const ProgressFn& progress) {
   sample();
   schedule_sample();
   while (!trace_done_) {
-    guard_simulated_time(now_, source_.describe());
+    guard_simulated_time(now_, source_);
     bool world_stopped = phase_ == Phase::kSweepTerm || phase_ == Phase::kMarkTerm;
     if (!world_stopped && !mutator_blocked_) {
       Stop stop = run_mutator(queue_.next_time());

@@ -80,10 +80,9 @@ void PhaseInvariants::after_cycle_end(const alloc::Heap& heap, const stats::Cycl
                                               std::to_string(c.mark_term_ns));
 }
 
-void guard_simulated_time(sim::SimTimeNs now, const std::string& where) {
-  if (now > kMaxSimulatedNs || now < 0)
-    throw InputError(where, "simulated time passed 2^62 ns (146 years); the trace's work or the cost model's "
-                            "costs are implausibly large");
+void simulated_time_overflow(const workload::EventSource& source) {
+  throw InputError(source.describe(), "simulated time passed 2^62 ns (146 years); the trace's work or the cost "
+                                      "model's costs are implausibly large");
 }
 
 }  // namespace gcsim

@@ -9,6 +9,7 @@
 #include "models/allocator/heap.hpp"
 #include "models/stats/run_record.hpp"
 #include "sim/sim_time.hpp"
+#include "workloads/trace_event.hpp"
 
 namespace gcsim {
 
@@ -44,8 +45,12 @@ class PhaseInvariants {
 };
 
 /// Simulated time is int64 ns; a trace can ask for more (2^50 ns of work per event). Past 2^62 ns
-/// (146 years) the run stops with InputError(`where`) instead of overflowing.
+/// (146 years) the run stops with InputError(source.describe(), ...) instead of overflowing.
 inline constexpr sim::SimTimeNs kMaxSimulatedNs = sim::SimTimeNs{1} << 62;
-void guard_simulated_time(sim::SimTimeNs now, const std::string& where);
+[[noreturn]] void simulated_time_overflow(const workload::EventSource& source);
+inline void guard_simulated_time(sim::SimTimeNs now, const workload::EventSource& source) {
+  if (now > kMaxSimulatedNs || now < 0) [[unlikely]]
+    simulated_time_overflow(source);
+}
 
 }  // namespace gcsim
