@@ -37,6 +37,7 @@
 #include "models/percycle/go_test_scenarios.hpp"
 #include "models/percycle/harness.hpp"
 #include "sim/config/config_error.hpp"
+#include "sim/run_dir.hpp"
 #include "workloads/trace_open.hpp"
 #include "workloads/workload_factory.hpp"
 
@@ -905,10 +906,7 @@ int run_bench_command(const std::vector<std::string>& args, std::ostream& out, s
   J["targets"] = targets;
 
   if (!opt.json_path.empty()) {
-    std::ofstream f(opt.json_path, std::ios::trunc);
-    f << J.dump(2) << '\n';
-    f.close();
-    if (!f) throw InputError(opt.json_path, "write failed");
+    sim::write_file_atomic(opt.json_path, J.dump(2) + "\n");
     out << "\nfigures written to " << opt.json_path << '\n';
   }
   return 0;

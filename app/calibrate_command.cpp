@@ -10,6 +10,7 @@
 #include "sim/config/config_error.hpp"
 #include "sim/config/json_check.hpp"
 #include "sim/config/overrides.hpp"
+#include "sim/run_dir.hpp"
 
 namespace gcsim::app {
 
@@ -85,13 +86,7 @@ int run_calibrate_command(const std::vector<std::string>& args) {
                  {"rows", fit.rows},
                  {"fitted", fit.values},
                  {"group_rel_rmse", fit.group_rel_rmse}}}};
-  fs::path tmp = fs::path(out).string() + ".tmp";
-  {
-    std::ofstream f(tmp);
-    if (!f) throw InputError(out, "cannot write");
-    f << prof.dump(2) << "\n";
-  }
-  fs::rename(tmp, out);
+  sim::write_file_atomic(out, prof.dump(2) + "\n");
   std::cout << "gcsim: calibrated " << fit.values.size() << " parameters from " << fit.rows << " observations\n";
   for (const auto& [k, v] : fit.values) std::cout << "  " << k << " = " << v << "\n";
   for (const auto& [g, e] : fit.group_rel_rmse) std::cout << "  " << g << ": relative RMS error " << e << "\n";

@@ -45,8 +45,10 @@ Experiment parse_experiment(const json& doc, const std::string& base_dir) {
   e.process.check_invariants = get_bool(output, "output", "check_invariants", e.process.check_invariants);
 
   json simj = doc.value("sim", json::object());
-  config::require_only_keys(simj, {"max_simulated_ns"}, "sim");
+  config::require_only_keys(simj, {"max_simulated_ns", "max_memory_bytes"}, "sim");
   e.process.max_simulated_ns = get_i64(simj, "sim", "max_simulated_ns", 0, 0, INT64_MAX);
+  e.process.max_memory_bytes =
+      get_u64(simj, "sim", "max_memory_bytes", e.process.max_memory_bytes, uint64_t{1} << 20, uint64_t{1} << 50);
   return e;
 }
 
@@ -62,7 +64,7 @@ json Experiment::resolved() const {
   j["memory"] = process.memory.to_json();
   j["scheduler"] = process.scheduler.to_json();
   j["output"] = {{"sample_period_ns", process.sample_period_ns}, {"check_invariants", process.check_invariants}};
-  j["sim"] = {{"max_simulated_ns", process.max_simulated_ns}};
+  j["sim"] = {{"max_simulated_ns", process.max_simulated_ns}, {"max_memory_bytes", process.max_memory_bytes}};
   return j;
 }
 

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "models/pacer/registry.hpp"
 #include "models/process/go_process.hpp"
@@ -32,12 +33,11 @@ stats::RunRecord simulate(const Experiment& e, const ProgressFn& progress) {
 
 namespace {
 
+/// Each file appears complete or not at all, even inside the staging directory.
 void write_file(const fs::path& path, const std::function<void(std::ostream&)>& fn) {
-  std::ofstream out(path, std::ios::binary);
-  if (!out) throw InputError(path.string(), "cannot write file");
-  fn(out);
-  out.flush();
-  if (!out) throw InputError(path.string(), "write failed");
+  std::ostringstream text;
+  fn(text);
+  sim::write_file_atomic(path, text.str());
 }
 
 }  // namespace

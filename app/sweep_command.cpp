@@ -36,6 +36,8 @@ constexpr const char* kManifest = "sweep.json";
 constexpr const char* kResultsCsv = "results.csv";
 constexpr const char* kResultsJson = "results.json";
 constexpr const char* kErrorSuffix = ".error.txt";
+/// Resource guard: a few bytes of JSON can ask for a cartesian product of billions of points.
+constexpr size_t kMaxSweepPoints = 100'000;
 
 // ---------------------------------------------------------------------------------------------
 // Files
@@ -260,7 +262,9 @@ Sweep expand_sweep(const json& doc, const std::string& sweep_dir) {
   }
   std::set<std::string> used_in_zip;
   std::vector<std::vector<Assignment>> combos;
-  for (const auto& [where, block] : blocks) {
+  for (const auto& where_block : blocks) {
+    const std::string& where = where_block.first;  // not a structured binding: lambdas below use it (clang 14)
+    const json* block = where_block.second;
     if (!block->is_object() || block->empty())
       throw ConfigError(where, "needs at least one axis, e.g. {\"runtime.gogc\": [50, 100, 200]}");
     for (auto it = block->begin(); it != block->end(); ++it) {
@@ -306,6 +310,9 @@ Sweep expand_sweep(const json& doc, const std::string& sweep_dir) {
     }
     std::vector<std::vector<Assignment>> partial{{}};
     for (const Unit& u : units) {
+      if ((combos.size() + partial.size() * u.length) * static_cast<size_t>(replicas) > kMaxSweepPoints)
+        throw ConfigError(where, "expands to more than " + std::to_string(kMaxSweepPoints) +
+                                     " points; split the sweep into several files");
       std::vector<std::vector<Assignment>> next;
       for (const auto& p : partial) {
         for (size_t i = 0; i < u.length; ++i) {
@@ -344,7 +351,7 @@ Sweep expand_sweep(const json& doc, const std::string& sweep_dir) {
   std::map<std::string, size_t> seen;
   for (size_t i = 0; i < names.size(); ++i) {
     if (names[i].size() > 200) names[i] = names[i].substr(0, 180) + "__p" + std::to_string(i);  // file name limits
-    if (seen.count(names[i])) names[i] += "__p" + std::to_string(i);
+    while (seen.count(names[i])) names[i] += "__p" + std::to_string(i);  // the suffixed name may be taken too
     seen[names[i]] = i;
   }
 

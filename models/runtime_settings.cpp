@@ -30,8 +30,14 @@ RuntimeSettings RuntimeSettings::parse(const nlohmann::json& j, const std::strin
       s.gc_percent = static_cast<int32_t>(get_i64(j, path, "gogc", 100, 0, 1000000));
     }
   }
-  if (auto it = j.find("memory_limit_bytes"); it != j.end() && !it->is_null())
-    s.memory_limit_bytes = get_u64(j, path, "memory_limit_bytes", kNoMemoryLimit, 0, kNoMemoryLimit);
+  if (auto it = j.find("memory_limit_bytes"); it != j.end() && !it->is_null()) {
+    // 0 is almost always a mistake (a unit slip or an unset variable): it would make the GC run
+    // back to back from the first allocation. No limit is null.
+    if (it->is_number() && it->get<double>() == 0)
+      throw ConfigError(join_path(path, "memory_limit_bytes"),
+                        "must be >= 1 byte, got 0 (for no memory limit use null)");
+    s.memory_limit_bytes = get_u64(j, path, "memory_limit_bytes", kNoMemoryLimit, 1, kNoMemoryLimit);
+  }
   s.gomaxprocs = static_cast<int>(get_i64(j, path, "gomaxprocs", s.gomaxprocs, 1, 1024));
   s.ncpu = static_cast<int>(get_i64(j, path, "ncpu", s.ncpu, 0, 1024));
   s.cpu_limiter = get_bool(j, path, "cpu_limiter", s.cpu_limiter);

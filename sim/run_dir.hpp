@@ -7,12 +7,19 @@
 
 namespace gcsim::sim {
 
+/// Writes `text` to `path.tmp-<pid>` and renames it over `path`, so `path` holds either its old
+/// content or all of the new one, never a prefix (a killed run leaves at most the .tmp file).
+/// Throws InputError(path, ...) if it cannot.
+void write_file_atomic(const std::filesystem::path& path, const std::string& text);
+
 class StagedDir {
  public:
-  /// Prepares a staging directory next to `final_dir`. Throws InputError if `final_dir` exists and
-  /// `replace` is false.
+  /// Prepares a staging directory `final_dir.partial-<pid>` next to `final_dir` (and removes those
+  /// that killed runs left: their pid no longer exists). Throws InputError if `final_dir` exists
+  /// and `replace` is false, or if it cannot be created.
   StagedDir(std::filesystem::path final_dir, bool replace);
-  /// Removes the staging directory unless commit() was called.
+  /// Removes the staging directory unless commit() was called (and the parent directories the
+  /// constructor created, if they are still empty), so a failed run leaves nothing behind.
   ~StagedDir();
   StagedDir(const StagedDir&) = delete;
   StagedDir& operator=(const StagedDir&) = delete;
@@ -27,6 +34,7 @@ class StagedDir {
   std::filesystem::path staging_;
   bool replace_;
   bool committed_ = false;
+  std::filesystem::path created_parent_;  // the outermost parent directory this object created
 };
 
 }  // namespace gcsim::sim

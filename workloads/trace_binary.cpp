@@ -121,7 +121,10 @@ void BinaryTraceReader::read_header() {
   if (flags != 0) fail_at(12, "unsupported flags " + std::to_string(flags) + "; version 1 defines none (must be 0)");
   header_bound_ = get_le32(p + kBinaryBoundOffset);
   id_limit_ = header_bound_ != 0 ? header_bound_ : kMaxObjectIds;
-  live_bits_.assign((static_cast<size_t>(header_bound_) + 63) / 64, 0);
+  // The bound sizes the liveness bits up front only up to 2^20 ids (128 KiB); beyond that they grow
+  // with the ids actually used, so a 20-byte file claiming 2^32 ids cannot make us allocate 512 MiB.
+  constexpr size_t kPresizeIds = size_t{1} << 20;
+  live_bits_.assign((std::min<size_t>(header_bound_, kPresizeIds) + 63) / 64, 0);
   in_.consume_to(p + kBinaryHeaderBytes);
 }
 

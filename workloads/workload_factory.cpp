@@ -146,6 +146,8 @@ std::unique_ptr<EventSource> make_plain_workload(const WorkloadSpec& spec, const
     std::filesystem::path p = trace_path_param(spec.params, params_path);
     if (p.is_relative() && !base_dir.empty()) p = std::filesystem::path(base_dir) / p;
     std::error_code ec;
+    if (std::filesystem::is_directory(p, ec))
+      throw ConfigError(config::join_path(params_path, "path"), p.string() + " is a directory, not a trace file");
     if (!std::filesystem::is_regular_file(p, ec))
       throw ConfigError(config::join_path(params_path, "path"), "file not found: " + p.string());
     return open_trace(p.string());

@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "sim/config/config_error.hpp"
+
 namespace gcsim::alloc {
 namespace {
 
@@ -37,9 +39,21 @@ Heap::Heap(const SizeClassTable& classes, int gomaxprocs, bool malloc_headers)
       tiny_block_(static_cast<size_t>(gomaxprocs), kNoIndex),
       tiny_offset_(static_cast<size_t>(gomaxprocs), 0) {}
 
+void Heap::over_budget(uint64_t objects, uint64_t spans) const {
+  auto mib = [](uint64_t b) { return std::to_string(b >> 20) + " MiB"; };
+  throw InputError("sim.max_memory_bytes",
+                   "the workload's live set needs more simulator memory than the budget of " + mib(budget_bytes_) +
+                       " (" + std::to_string(objects) + " object ids, " + std::to_string(spans) +
+                       " spans); raise sim.max_memory_bytes if the machine has the memory");
+}
+
 void Heap::ensure_object(uint32_t id) {
   if (id >= obj_flags_.size()) {
-    size_t n = std::max<size_t>(static_cast<size_t>(id) + 1, obj_flags_.size() * 2);
+    const uint64_t need = static_cast<uint64_t>(id) + 1;
+    const uint64_t span_bytes = 2 * sizeof(Span) * static_cast<uint64_t>(spans_.size());
+    const uint64_t room = budget_bytes_ > span_bytes ? (budget_bytes_ - span_bytes) / kSimBytesPerObject : 0;
+    if (need > room) over_budget(need, spans_.size());
+    size_t n = static_cast<size_t>(std::min<uint64_t>(std::max<uint64_t>(need, obj_flags_.size() * 2), room));
     obj_home_.resize(n);
     obj_bytes_.resize(n);
     obj_flags_.resize(n);
@@ -59,6 +73,15 @@ uint32_t Heap::new_span(uint8_t spanclass, uint32_t npages, uint32_t nelems, uin
     free_span_ids_.pop_back();
   } else {
     s = static_cast<uint32_t>(spans_.size());
+    if (spans_.size() == spans_.capacity()) {  // about to grow: charge the doubled table
+      const uint64_t want = 2 * sizeof(Span) * std::max<uint64_t>(2 * spans_.size(), 1) +
+                            kSimBytesPerObject * static_cast<uint64_t>(obj_flags_.size());
+      if (want > budget_bytes_) {
+        if (2 * sizeof(Span) * (spans_.size() + 1) + kSimBytesPerObject * obj_flags_.size() > budget_bytes_)
+          over_budget(obj_flags_.size(), spans_.size() + 1);
+        spans_.reserve(spans_.size() + 1);  // what is left of the budget: grow by one only
+      }
+    }
     spans_.emplace_back();
   }
   Span& sp = spans_[s];
@@ -301,7 +324,14 @@ AllocOutcome Heap::alloc(uint32_t id, uint64_t size_bytes, bool pointerful, int 
 
   // Large object (mcache.allocLarge, mcache.go): its own span of whole pages.
   uint64_t npages = (size_bytes + kPageBytes - 1) / kPageBytes;
-  if (npages > UINT32_MAX / kPageBytes) throw std::logic_error("object too large");
+  // A large span's slot size is 32-bit (Span::elem_bytes), so objects end below 4 GiB.
+  if (npages > UINT32_MAX / kPageBytes)
+    throw InputError("workload", "an object of " + std::to_string(size_bytes) +
+                                     " bytes: the simulator models objects up to " +
+                                     std::to_string(uint64_t{UINT32_MAX / kPageBytes} * kPageBytes) + " bytes");
+  if (pages_.inuse_bytes() + npages * kPageBytes > kMaxHeapBytes)
+    throw InputError("workload", "the simulated heap would exceed 2^48 bytes (256 TiB, the address space of "
+                                 "amd64 Go) with an object of " + std::to_string(size_bytes) + " bytes");
   uint64_t bytes = npages * kPageBytes;
   out.spans_swept += deduct_sweep_credit(bytes, npages);
   // mheap.alloc: "if !isSweepDone() { h.reclaim(npage) }" — sweep until npages are freed.

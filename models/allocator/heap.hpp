@@ -124,6 +124,17 @@ class Heap {
   /// Checks internal invariants; throws std::logic_error naming the first violated one.
   void check_invariants() const;
 
+  /// Resource guard: the object and span tables may use at most `bytes` of simulator memory
+  /// (estimated at kSimBytesPerObject per object id and 2·sizeof(Span) per span). Growing past it
+  /// throws InputError("sim.max_memory_bytes", ...) instead of exhausting the machine.
+  void set_memory_budget(uint64_t bytes) { budget_bytes_ = bytes; }
+  /// Simulator bytes charged per object id: the heap's own tables (13 B) plus an allowance for a
+  /// text reader's label table (IdRenumberer, ~16 B per entry at a load factor of 1/3).
+  static constexpr uint64_t kSimBytesPerObject = 64;
+  /// The largest simulated heap (in-use span bytes): 2^48, amd64 Go's address space. Beyond it
+  /// an allocation throws InputError (byte counters would otherwise overflow).
+  static constexpr uint64_t kMaxHeapBytes = uint64_t{1} << 48;
+
  private:
   enum : uint8_t { kAlive = 1, kPointerful = 2, kTiny = 4, kLarge = 8 };
   enum : uint8_t { kSpanInUse = 1, kSpanCached = 2, kSpanInPartial = 4 };
@@ -152,6 +163,8 @@ class Heap {
   void slot_died(uint32_t s);
   void tiny_block_unreferenced(uint32_t b);
   void ensure_object(uint32_t id);
+  [[noreturn]] void over_budget(uint64_t objects, uint64_t spans) const;
+  uint64_t budget_bytes_ = UINT64_MAX;
   void flush_scan_alloc();
 
   const SizeClassTable& classes_;

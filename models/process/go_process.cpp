@@ -27,7 +27,10 @@ GoProcess::GoProcess(const ProcessSettings& settings, workload::EventSource& sou
       p_mutator_cpu_ns_(static_cast<size_t>(settings.runtime.gomaxprocs), 0.0),
       pools_(settings.runtime.gomaxprocs),
       limiter_(settings.runtime.gomaxprocs),
-      buf_(kBatch) {}
+      buf_(kBatch) {
+  heap_.set_memory_budget(s_.max_memory_bytes);
+  check_invariants_ = invariant_checks_built_in() || s_.check_invariants;
+}
 
 // mappedReady: Sys minus released heap memory (what GOMEMLIMIT is compared against; ≈ RSS).
 uint64_t GoProcess::mapped_ready_bytes() const {
@@ -556,7 +559,7 @@ void GoProcess::start_cycle() {
                                           s_.cost.stw_sweep_term_ns_per_p * s_.runtime.gomaxprocs);
   rec_.pauses_ns.push_back(stw);
   queue_.schedule(now_ + stw, sim::Priority::kGc, [this] { begin_mark(); });
-  if (s_.check_invariants) heap_.check_invariants();
+  if (check_invariants_) invariants_.after_sweep_termination(heap_, cur_);
 }
 
 void GoProcess::begin_mark() {
@@ -641,7 +644,7 @@ void GoProcess::finish_mark() {
                                           s_.cost.stw_mark_term_ns_per_p * s_.runtime.gomaxprocs);
   rec_.pauses_ns.push_back(stw);
   queue_.schedule(now_ + stw, sim::Priority::kGc, [this] { end_cycle(); });
-  if (s_.check_invariants) heap_.check_invariants();
+  if (check_invariants_) invariants_.after_mark_termination(heap_, cur_);
 }
 
 double GoProcess::gc_cpu_fraction() const {
@@ -668,6 +671,7 @@ void GoProcess::end_cycle() {
   stacks_.reset_growth_counters();
   rec_.cycles.push_back(cur_);
   sweep_cpu_at_cycle_end_ns_ = rec_.totals.sweep_cpu_ns;
+  if (check_invariants_) invariants_.after_cycle_end(heap_, cur_);
   phase_ = Phase::kOff;
   sweep_last_ns_ = now_;
   sweep_budget_ns_ = 0;
@@ -736,6 +740,7 @@ stats::RunRecord GoProcess::run(const ProgressFn& progress) {
   schedule_sample();
   while (!trace_done_) {
     if (forced_gc_ != ForcedGc::kNone && forced_gc_step()) continue;
+    guard_simulated_time(now_, source_);
     bool world_stopped = phase_ == Phase::kSweepTerm || phase_ == Phase::kMarkTerm;
     if (!world_stopped && !mutator_blocked_ && forced_gc_ == ForcedGc::kNone) {
       Stop stop = run_mutator(queue_.next_time());

@@ -13,6 +13,7 @@
 #include "models/memory_model.hpp"
 #include "models/pool/sync_pool.hpp"
 #include "models/pacer/pacer.hpp"
+#include "models/process/invariants.hpp"
 #include "models/runtime_settings.hpp"
 #include "models/sched/scheduler.hpp"
 #include "models/stacks/goroutine_stacks.hpp"
@@ -29,7 +30,9 @@ struct ProcessSettings {
   sched::SchedulerSettings scheduler;
   sim::DurationNs sample_period_ns = 1'000'000;  ///< timeseries sampling period
   sim::SimTimeNs max_simulated_ns = 0;           ///< stop early at this simulated time (0 = run the whole trace)
-  bool check_invariants = false;                 ///< run Heap::check_invariants() after every GC phase
+  bool check_invariants = false;                 ///< check PhaseInvariants after every GC phase (always on
+                                                 ///< when built with GCSIM_CHECK_INVARIANTS)
+  uint64_t max_memory_bytes = uint64_t{4} << 30; ///< simulator memory budget for object/span tables
 };
 
 /// Progress callback: (events consumed so far, simulated ns so far). Called about every 2^20 events.
@@ -103,6 +106,8 @@ class GoProcess {
   void note_utilization(double mutator_ps, double gc_ps, double idle_gc_ps, double assist_ps = 0, double stw_ps = 0);
 
   ProcessSettings s_;
+  PhaseInvariants invariants_;
+  bool check_invariants_ = false;  // invariant_checks_built_in() || s_.check_invariants
   workload::EventSource& source_;
   pacer::Pacer& pacer_;
   alloc::Heap heap_;

@@ -36,8 +36,9 @@ std::string type_name(const Json& v) {
 }  // namespace
 
 std::string join_path(std::string_view parent, std::string_view key) {
-  if (parent.empty()) return std::string(key);
-  return std::string(parent) + "." + std::string(key);
+  const std::string k = key.empty() ? std::string("\"\"") : std::string(key);  // an empty key is named ""
+  if (parent.empty()) return k;
+  return std::string(parent) + "." + k;
 }
 
 void require_object(const Json& j, const std::string& path) {

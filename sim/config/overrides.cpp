@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "sim/config/overrides.hpp"
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -16,6 +17,12 @@ void apply_override(nlohmann::json& doc, const std::string& assignment) {
   std::string text = assignment.substr(eq + 1);
   nlohmann::json value = nlohmann::json::parse(text, nullptr, false);
   if (value.is_discarded()) value = text;
+  try {  // JSON strings must be UTF-8: a raw string that is not would make every later dump() throw
+    (void)nlohmann::json(path).dump();
+    (void)value.dump();
+  } catch (const nlohmann::json::type_error&) {
+    throw InputError("--set", "'" + path + "': the assignment is not valid UTF-8");
+  }
   nlohmann::json* node = &doc;
   std::string walked;
   size_t start = 0;
@@ -37,6 +44,8 @@ void apply_override(nlohmann::json& doc, const std::string& assignment) {
 }
 
 nlohmann::json read_json_file(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw InputError(path, "is a directory, not a JSON file");
   std::ifstream in(path);
   if (!in) throw InputError(path, "cannot open file");
   std::stringstream ss;

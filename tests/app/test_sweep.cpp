@@ -66,6 +66,37 @@ std::map<std::string, std::string> tree(const fs::path& root) {
 }  // namespace
 
 TEST_SUITE("sweep") {
+  TEST_CASE("regression: a de-duplicated point name could equal another point's name") {
+    // "a_b" and "a b" both label as "a_b" (so do "a_b__p3" and "a b__p3"); clashing names get
+    // the full path, then "__p<index>". Point 3 became "<path>_a_b__p3", point 0's name: two
+    // points shared one directory.
+    json doc = twelve_point_sweep();
+    doc.erase("replicas");
+    doc["base"]["workload"] = {{"kind", "trace"}, {"params", {{"path", "x.gct"}}}};
+    doc["sweep"] = {{"workload.params.path", {"a_b__p3", "a b__p3", "a_b", "a b"}}};
+    app::Sweep s = app::expand_sweep(doc, ".");
+    const std::string w = "workload-params-path";
+    CHECK(names(s) == std::vector<std::string>{w + "_a_b__p3", w + "_a_b__p3__p1", w + "_a_b", w + "_a_b__p3__p3"});
+  }
+
+  TEST_CASE("resource guard: a sweep of more than 100000 points is refused before expanding") {
+    json doc = twelve_point_sweep();
+    doc.erase("replicas");
+    doc["sweep"] = {{"seed", json::array()}, {"runtime.gogc", json::array()}};
+    for (int i = 0; i < 400; ++i) {
+      doc["sweep"]["seed"].push_back(i);
+      doc["sweep"]["runtime.gogc"].push_back(i + 1);
+    }
+    CHECK_THROWS_WITH_AS(app::expand_sweep(doc, "."),
+                         "sweep: expands to more than 100000 points; split the sweep into several files", ConfigError);
+    doc["sweep"].erase("seed");
+    doc["sweep"]["runtime.gomaxprocs"] = {1, 2};
+    doc["replicas"] = 200;  // 400 × 2 × 200 = 160000
+    CHECK_THROWS_WITH_AS(app::expand_sweep(doc, "."), doctest::Contains("more than 100000 points"), ConfigError);
+    doc["replicas"] = 2;  // 1600 points: fine
+    CHECK(app::expand_sweep(doc, ".").points.size() == 1600);
+  }
+
   TEST_CASE("expansion: cross product in sorted axis order, names, axis values, replicas vary the seed") {
     app::Sweep s = app::expand_sweep(twelve_point_sweep(), ".");
     REQUIRE(s.points.size() == 12);

@@ -56,6 +56,33 @@ TEST_SUITE("config") {
     CHECK_THROWS_AS(config::apply_override(doc, "a..b=1"), InputError);
   }
 
+  TEST_CASE("regression: --set with invalid UTF-8 was an internal error (json type_error 316) later") {
+    // Found by fuzz_config (tests/fuzz/regressions/fuzz_config/): the raw string became a JSON
+    // string that nlohmann cannot dump, so the error message (or resolved_config.json) threw.
+    nlohmann::json doc = {{"runtime", {{"gogc", 100}}}};
+    CHECK_THROWS_WITH_AS(config::apply_override(doc, "runtime.gogc=\x14\xf0\x14"),
+                         "--set: 'runtime.gogc': the assignment is not valid UTF-8", InputError);
+    CHECK_THROWS_AS(config::apply_override(doc, "runtime.\xff=1"), InputError);
+    CHECK(doc["runtime"]["gogc"] == 100);
+    config::apply_override(doc, "name=gr\xc3\xbc" "n");  // valid UTF-8 is fine
+    CHECK(doc["name"] == "gr\xc3\xbc" "n");
+  }
+
+  TEST_CASE("regression: an empty JSON key was reported with an empty path (\"gcsim: : unknown key\")") {
+    // Found by fuzz_config (tests/fuzz/regressions/fuzz_config/empty_key).
+    json doc = {{"schema_version", 1}, {"", 1}};
+    CHECK_THROWS_WITH_AS(config::require_only_keys(doc, {"schema_version", "sim"}, ""),
+                         doctest::Contains("\"\": unknown key"), ConfigError);
+    CHECK_THROWS_WITH_AS(config::require_only_keys(json{{"", 1}}, {"gogc"}, "runtime"),
+                         doctest::Contains("runtime.\"\": unknown key"), ConfigError);
+  }
+
+  TEST_CASE("errors stay one line: control characters from the input are escaped") {
+    InputError e("a\nb", "unknown key 'x\ry\x01'");
+    CHECK(std::string(e.what()) == "a\\nb: unknown key 'x\\ry\\x01'");
+    CHECK(e.where() == "a\\nb");
+  }
+
   TEST_CASE("integers: floats with fractions, negatives and out-of-range values are errors") {
     CHECK(config::get_u64(json{{"n", 3}}, "x", "n", 0) == 3);
     CHECK(config::get_u64(json{{"n", 3.0}}, "x", "n", 0) == 3);
