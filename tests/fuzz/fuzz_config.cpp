@@ -24,19 +24,9 @@ using namespace gcsim;
 #endif
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  std::string_view text(reinterpret_cast<const char*>(data), size);
-  std::vector<std::string> sets;
-  auto sep = text.find("\n%%\n");
-  std::string_view doc_text = text.substr(0, sep);
-  if (sep != std::string_view::npos) {
-    std::string_view rest = text.substr(sep + 4);
-    while (!rest.empty()) {
-      auto nl = rest.find('\n');
-      sets.emplace_back(rest.substr(0, nl));
-      rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
-    }
-  }
-  nlohmann::json doc = nlohmann::json::parse(doc_text, nullptr, false);
+  const fuzz::DocAndSets in = fuzz::split_doc_and_sets(data, size);
+  const std::vector<std::string>& sets = in.sets;
+  nlohmann::json doc = nlohmann::json::parse(in.doc, nullptr, false);
   if (doc.is_discarded()) return 0;  // JSON syntax errors are nlohmann's (read_json_file reports them)
   fuzz::expect_only_input_errors([&] {
     for (const std::string& s : sets) config::apply_override(doc, s);

@@ -10,10 +10,35 @@
 #include <cstdlib>
 #include <exception>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "sim/config/config_error.hpp"
 
 namespace gcsim::fuzz {
+
+/// The config targets' input: a JSON document, then optionally a line "%%" and one `--set`
+/// override (key=value) per line.
+struct DocAndSets {
+  std::string_view doc;
+  std::vector<std::string> sets;
+};
+
+inline DocAndSets split_doc_and_sets(const uint8_t* data, size_t size) {
+  std::string_view text(reinterpret_cast<const char*>(data), size);
+  DocAndSets out;
+  auto sep = text.find("\n%%\n");
+  out.doc = text.substr(0, sep);
+  if (sep != std::string_view::npos) {
+    std::string_view rest = text.substr(sep + 4);
+    while (!rest.empty()) {
+      auto nl = rest.find('\n');
+      out.sets.emplace_back(rest.substr(0, nl));
+      rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+    }
+  }
+  return out;
+}
 
 /// A memfd the readers open by path (/proc/self/fd/N): no disk traffic per input.
 class MemFile {
