@@ -361,15 +361,23 @@ GoProcess::Stop GoProcess::run_mutator(sim::SimTimeNs limit) {
           }
         }
         requested_bytes_ += ev.size_bytes;
+        ++alloc_events_;
+        rec_.totals.cost_quantities.mark_allocs += marking ? 1 : 0;  // here: a parked assist retries the event
         const int p = sched_.p_of(g, now_);
         alloc::AllocOutcome out = heap_.alloc(ev.object_id, ev.size_bytes, ev.pointerful, p, marking);
         if (out.slow_path) {
-          cpu += ev.size_bytes > alloc::kMaxSmallSizeBytes ? c.large_alloc_ns : c.span_refill_ns;
-          if (s_.runtime.memory_limit_bytes != kNoMemoryLimit || scav_gc_percent_goal_ != UINT64_MAX)
-            cpu += allocation_scavenge(out.scav_bytes);
+          const bool large = ev.size_bytes > alloc::kMaxSmallSizeBytes;
+          cpu += large ? c.large_alloc_ns : c.span_refill_ns;
+          ++(large ? rec_.totals.cost_quantities.large_allocs : rec_.totals.cost_quantities.span_refills);
+          if (s_.runtime.memory_limit_bytes != kNoMemoryLimit || scav_gc_percent_goal_ != UINT64_MAX) {
+            const double scav_cpu = allocation_scavenge(out.scav_bytes);
+            cpu += scav_cpu;
+            rec_.totals.cost_quantities.scavenge_cpu_ns += scav_cpu;
+          }
         }
         if (out.spans_swept) {
           cpu += out.spans_swept * c.sweep_ns_per_span;
+          rec_.totals.cost_quantities.spans_swept += out.spans_swept;
           rec_.totals.sweep_cpu_ns += out.spans_swept * c.sweep_ns_per_span;
         }
         rec_.totals.mutator_cpu_ns += cpu;  // the assist part was taken out above
@@ -397,6 +405,7 @@ GoProcess::Stop GoProcess::run_mutator(sim::SimTimeNs limit) {
           if (marking) stop_at = std::min(limit, mark_.completion_time());
         }
         rec_.totals.mutator_cpu_ns += static_cast<double>(ev.value);
+        rec_.totals.cost_quantities.work_ns += static_cast<double>(ev.value);
         p_mutator_cpu_ns_[static_cast<size_t>(sched_.p_of(ev.goroutine, now_))] += static_cast<double>(ev.value);
         advance_cpu(static_cast<double>(ev.value));
         break;
@@ -411,6 +420,7 @@ GoProcess::Stop GoProcess::run_mutator(sim::SimTimeNs limit) {
           uint64_t flushes = wb_buffered_ / 256;
           wb_buffered_ %= 256;
           cur_.barrier_flushes += flushes;
+          rec_.totals.cost_quantities.wb_flushes += flushes;
           cpu += static_cast<double>(flushes) * c.wb_buffer_flush_ns;
         }
         if (!stacks_.alive(ev.goroutine)) {
@@ -439,6 +449,7 @@ GoProcess::Stop GoProcess::run_mutator(sim::SimTimeNs limit) {
         goroutine_seen(ev.goroutine);
         stacks_.set_used(ev.goroutine, ev.value);
         rec_.totals.mutator_cpu_ns += c.goroutine_start_ns;
+        ++rec_.totals.cost_quantities.goroutine_starts;
         p_mutator_cpu_ns_[static_cast<size_t>(sched_.p_of(ev.goroutine, now_))] += c.goroutine_start_ns;
         advance_cpu(c.goroutine_start_ns);
         if (marking) stop_at = std::min(limit, mark_.completion_time());
@@ -457,6 +468,7 @@ GoProcess::Stop GoProcess::run_mutator(sim::SimTimeNs limit) {
         uint64_t copied = stacks_.set_used(ev.goroutine, ev.value);
         if (copied) {
           double cpu = static_cast<double>(copied) * c.stack_copy_ns_per_byte;
+          rec_.totals.cost_quantities.stack_copy_bytes += copied;
           rec_.totals.mutator_cpu_ns += cpu;
           p_mutator_cpu_ns_[static_cast<size_t>(sched_.p_of(ev.goroutine, now_))] += cpu;
           advance_cpu(cpu);
@@ -819,6 +831,13 @@ stats::RunRecord GoProcess::run(const ProgressFn& progress) {
   t.sched_worker_preemptions = sc.worker_preemptions;
   t.sched_max_run_queue = sc.max_run_queue;
   t.p_mutator_cpu_ns = p_mutator_cpu_ns_;
+  // The per-event counts of the ledger that other counters already hold.
+  t.cost_quantities.allocs = alloc_events_;
+  t.cost_quantities.alloc_bytes = requested_bytes_;
+  t.cost_quantities.ptr_writes = t.ptr_writes;
+  t.cost_quantities.barrier_writes = t.ptr_writes_during_mark;
+  t.cost_quantities.pool_get_hits = pools_.hits();
+  t.cost_quantities.pool_puts = pools_.puts();
   if (t.gc_in_progress_at_end) {
     // Pauses of an unfinished cycle are not reported, as Go reports pauses per completed cycle.
     rec_.pauses_ns.resize(rec_.cycles.size() * 2);

@@ -89,6 +89,28 @@ struct Sample {
 };
 
 /// Totals at the end of a run.
+/// How much each mutator-side cost_model parameter was charged: the quantity it multiplied, summed
+/// over the run. mutator_cpu_ns = Σ parameter × quantity + work_ns + scavenge_cpu_ns (a test keeps
+/// this exact), so real runs can be fitted against these as features (`gcsim calibrate`,
+/// analysis/validate/calibration_obs.py). summary.json "mutator_cost_quantities", keyed by parameter.
+struct MutatorCostQuantities {
+  uint64_t allocs = 0;            ///< alloc_ns (every allocation event, pool misses included)
+  uint64_t alloc_bytes = 0;       ///< alloc_zero_ns_per_byte (requested bytes)
+  uint64_t mark_allocs = 0;       ///< mark_alloc_ns (allocations while marking)
+  uint64_t span_refills = 0;      ///< span_refill_ns (small-object slow path)
+  uint64_t large_allocs = 0;      ///< large_alloc_ns
+  uint64_t spans_swept = 0;       ///< sweep_ns_per_span (spans swept by allocating goroutines)
+  uint64_t ptr_writes = 0;        ///< ptr_write_ns
+  uint64_t barrier_writes = 0;    ///< write_barrier_ns
+  uint64_t wb_flushes = 0;        ///< wb_buffer_flush_ns
+  uint64_t goroutine_starts = 0;  ///< goroutine_start_ns
+  uint64_t stack_copy_bytes = 0;  ///< stack_copy_ns_per_byte
+  uint64_t pool_get_hits = 0;     ///< pool_get_ns
+  uint64_t pool_puts = 0;         ///< pool_put_ns
+  double work_ns = 0;             ///< trace `work` events (no parameter)
+  double scavenge_cpu_ns = 0;     ///< allocation-path scavenging (memory model, not cost_model)
+};
+
 struct RunTotals {
   sim::SimTimeNs simulated_ns = 0;
   uint64_t events = 0;
@@ -130,6 +152,7 @@ struct RunTotals {
   uint64_t ptr_writes_during_mark = 0;        ///< of which with the write barrier on (mark phase)
   double ptr_write_cpu_ns = 0;                ///< mutator CPU of those stores (barrier and buffer flushes included)
   double ptr_write_cpu_during_mark_ns = 0;    ///< of which during mark
+  MutatorCostQuantities cost_quantities;
   int gomaxprocs = 0;
   bool gc_in_progress_at_end = false;
 };

@@ -173,6 +173,22 @@ nlohmann::json summary_json(const RunRecord& r) {
   j["gc_cpu_ns"] = t.gc_cpu_ns;
   j["idle_mark_cpu_ns"] = t.idle_mark_cpu_ns;
   j["mutator_cpu_ns"] = t.mutator_cpu_ns;
+  const MutatorCostQuantities& q = t.cost_quantities;
+  j["mutator_cost_quantities"] = {{"alloc_ns", q.allocs},
+                                  {"alloc_zero_ns_per_byte", q.alloc_bytes},
+                                  {"mark_alloc_ns", q.mark_allocs},
+                                  {"span_refill_ns", q.span_refills},
+                                  {"large_alloc_ns", q.large_allocs},
+                                  {"sweep_ns_per_span", q.spans_swept},
+                                  {"ptr_write_ns", q.ptr_writes},
+                                  {"write_barrier_ns", q.barrier_writes},
+                                  {"wb_buffer_flush_ns", q.wb_flushes},
+                                  {"goroutine_start_ns", q.goroutine_starts},
+                                  {"stack_copy_ns_per_byte", q.stack_copy_bytes},
+                                  {"pool_get_ns", q.pool_get_hits},
+                                  {"pool_put_ns", q.pool_puts},
+                                  {"work_ns", q.work_ns},
+                                  {"scavenge_cpu_ns", q.scavenge_cpu_ns}};
   j["sweep_cpu_ns"] = t.sweep_cpu_ns;
   size_t forced = 0;
   for (const CycleRecord& c : r.cycles) forced += c.forced ? 1 : 0;

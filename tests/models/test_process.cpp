@@ -135,3 +135,84 @@ TEST_CASE("utilisation steps: STW pauses take every P; idle workers run on the P
   CHECK(saw_stw);
   CHECK(saw_idle_worker);
 }
+
+TEST_CASE("cost ledger: mutator CPU is exactly the sum of parameter x quantity (every event kind)") {
+  // A mixed stream: small and large, scan and noscan objects, pointer writes, work, goroutines with
+  // stack growth, and sync.Pool hits and misses, under a memory limit so that allocation-path
+  // scavenging runs too. summary.json's mutator_cost_quantities must account for every ns.
+  using workload::EventKind;
+  using workload::TraceEvent;
+  std::vector<TraceEvent> ev;
+  auto push = [&](EventKind k, uint32_t g, uint32_t id, uint64_t size, uint64_t value, bool ptr = false) {
+    TraceEvent e;
+    e.kind = k;
+    e.goroutine = g;
+    e.object_id = id;
+    e.size_bytes = size;
+    e.value = value;
+    e.pointerful = ptr;
+    ev.push_back(e);
+  };
+  constexpr uint32_t kSlots = 4096;
+  for (uint32_t g = 1; g <= 3; ++g) push(EventKind::kGoStart, g, 0, 0, 2048);
+  for (uint64_t i = 0; i < 200000; ++i) {
+    const auto id = static_cast<uint32_t>(i % kSlots);
+    const auto g = static_cast<uint32_t>(i % 4);
+    if (i >= kSlots) push(EventKind::kFree, 0, id, 0, 0);
+    const uint64_t size = i % 97 == 0 ? 40000 : i % 3 == 0 ? 8 : 48 + (i % 200);
+    push(EventKind::kAlloc, g, id, size, 0, i % 2 == 0);
+    if (i % 5 == 0) push(EventKind::kPtrWrite, g, 0, 0, 3);
+    if (i % 7 == 0) push(EventKind::kWork, g, 0, 0, 150);
+    if (i % 1000 == 0) push(EventKind::kStack, 1 + g % 3, 0, 0, 2048 << (i / 1000 % 5));
+  }
+  // Pool traffic on fresh ids: put, hit, then a miss that allocates.
+  for (uint32_t k = 0; k < 100; ++k) {
+    const uint32_t id = kSlots + k;
+    push(EventKind::kAlloc, 1, id, 256, 0, true);
+    TraceEvent put;
+    put.kind = EventKind::kPoolPut;
+    put.goroutine = 1;
+    put.object_id = id;
+    put.pool = 7;
+    ev.push_back(put);
+    TraceEvent get = put;
+    get.kind = EventKind::kPoolGet;
+    get.size_bytes = 256;
+    get.pointerful = true;
+    ev.push_back(get);
+    TraceEvent miss = get;
+    miss.object_id = kSlots + 1000 + k;
+    ev.push_back(miss);
+  }
+  for (uint32_t g = 1; g <= 3; ++g) push(EventKind::kGoExit, g, 0, 0, 0);
+
+  RuntimeSettings rt;
+  rt.gomaxprocs = 2;
+  rt.memory_limit_bytes = 3 * MiB;
+  testing::VectorSource src(ev);
+  pacer::GoPacer p(pacer::GoPacerParams{}, rt);
+  ProcessSettings s;
+  s.runtime = rt;
+  GoProcess proc(s, src, p);
+  stats::RunRecord r = proc.run();
+  const auto& q = r.totals.cost_quantities;
+  const CostModel& c = s.cost;
+  // Each kind was exercised, so the identity below is not vacuous.
+  CHECK(q.allocs == 200000 + 200);
+  CHECK(q.large_allocs > 0);
+  CHECK(q.span_refills > 0);
+  CHECK(q.mark_allocs > 0);
+  CHECK(q.barrier_writes > 0);
+  CHECK(q.goroutine_starts == 3);
+  CHECK(q.stack_copy_bytes > 0);
+  CHECK(q.pool_get_hits == 100);
+  CHECK(q.pool_puts == 100);
+  CHECK(q.work_ns == doctest::Approx(150.0 * (200000 / 7 + 1)));
+  const double sum = c.alloc_ns * q.allocs + c.alloc_zero_ns_per_byte * q.alloc_bytes + c.mark_alloc_ns * q.mark_allocs +
+                     c.span_refill_ns * q.span_refills + c.large_alloc_ns * q.large_allocs +
+                     c.sweep_ns_per_span * q.spans_swept + c.ptr_write_ns * q.ptr_writes +
+                     c.write_barrier_ns * q.barrier_writes + c.wb_buffer_flush_ns * q.wb_flushes +
+                     c.goroutine_start_ns * q.goroutine_starts + c.stack_copy_ns_per_byte * q.stack_copy_bytes +
+                     c.pool_get_ns * q.pool_get_hits + c.pool_put_ns * q.pool_puts + q.work_ns + q.scavenge_cpu_ns;
+  CHECK(sum == doctest::Approx(r.totals.mutator_cpu_ns).epsilon(1e-9));
+}
