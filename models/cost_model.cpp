@@ -17,6 +17,7 @@ std::vector<std::pair<const char*, double CostModel::*>> fields() {
   return {
       {"alloc_ns", &CostModel::alloc_ns},
       {"alloc_zero_ns_per_byte", &CostModel::alloc_zero_ns_per_byte},
+      {"alloc_scan_ns", &CostModel::alloc_scan_ns},
       {"span_refill_ns", &CostModel::span_refill_ns},
       {"large_alloc_ns", &CostModel::large_alloc_ns},
       {"ptr_write_ns", &CostModel::ptr_write_ns},

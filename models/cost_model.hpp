@@ -14,6 +14,8 @@ struct CostModel {
   // Mutator side (mallocgc, malloc.go).
   double alloc_ns = 25.0;                 ///< small/tiny allocation fast path (nextFreeFast)
   double alloc_zero_ns_per_byte = 0.1;   ///< zeroing / initialising the new object, per byte
+  double alloc_scan_ns = 0.0;             ///< extra per pointerful allocation: heapBitsSetType writes the
+                                          ///< object's heap bitmap (mbitmap.go), a noscan object skips it
   double span_refill_ns = 300.0;          ///< mcache.refill + mcentral.cacheSpan, per refill
   double large_alloc_ns = 2000.0;         ///< mcache.allocLarge + mheap.alloc, per large object
   double ptr_write_ns = 1.0;              ///< a heap pointer store with the barrier off
@@ -32,9 +34,9 @@ struct CostModel {
                                            ///< setup (greyobject queues it; a noscan object is blackened at once)
   double sweep_ns_per_span = 150.0;       ///< sweeping one span (mspan.sweep)
   double stw_sweep_term_ns = 15000.0;     ///< sweep-termination pause, fixed part (wall)
-  double stw_sweep_term_ns_per_p = 2000.0;  ///< sweep-termination pause, per P (wall)
+  double stw_sweep_term_ns_per_p = 2000.0;  ///< sweep-termination pause, per P beyond the first (wall)
   double stw_mark_term_ns = 35000.0;      ///< mark-termination pause, fixed part (wall)
-  double stw_mark_term_ns_per_p = 4000.0;  ///< mark-termination pause, per P (wall)
+  double stw_mark_term_ns_per_p = 4000.0;  ///< mark-termination pause, per P beyond the first (wall)
 
   std::string profile = "go1.19-ring-calibration";  ///< where the numbers come from
 
@@ -44,5 +46,13 @@ struct CostModel {
   static CostModel parse(const nlohmann::json& j, const std::string& path, const std::string& base_dir = ".");
   nlohmann::json to_json() const;
 };
+
+/// A stop-the-world pause: a fixed part plus a part for every P other than the one stopping the
+/// world, which stopTheWorldWithSema (proc.go) has to preempt and wait for. At GOMAXPROCS=1 there is
+/// none: real Go 1.19 mark terminations take ~4 µs at P=1 against ~42 µs at P=2 on the calibration
+/// machine (docs/VALIDATION.md), which base + per-P·P could not fit.
+inline double stw_pause_ns(double base_ns, double per_other_p_ns, int gomaxprocs) {
+  return base_ns + per_other_p_ns * (gomaxprocs > 1 ? gomaxprocs - 1 : 0);
+}
 
 }  // namespace gcsim

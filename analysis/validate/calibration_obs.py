@@ -4,7 +4,8 @@
 pauses per cycle against gcsim's mark work and GOMAXPROCS for the same scenarios.
 
 Usage:
-    calibration_obs.py VALIDATION_DIR [--scenarios a,b,...] [--anchor-ring] [--no-stw] --out OBS.json
+    calibration_obs.py VALIDATION_DIR [--scenarios a,b,...] [--anchor-ring] [--no-stw]
+                      [--mutator] [--mutator-scenarios a,b,...] --out OBS.json
 
 VALIDATION_DIR is the --out directory of a validate.py run made WITH real runs (it holds
 NAME/real/runK.gctrace.txt and NAME/sim/cycles.csv). For each scenario one observation:
@@ -17,9 +18,24 @@ NAME/real/runK.gctrace.txt and NAME/sim/cycles.csv). For each scenario one obser
                 scan_ns_per_object: marked_scan_objects
 
 Unless --no-stw, per scenario also (median over runs of the median over the loop's cycles):
-    group stw_sweep_term: target c1 (ms clock), features stw_sweep_term_ns: 1, stw_sweep_term_ns_per_p: P
-    group stw_mark_term:  target c3,            features stw_mark_term_ns: 1,  stw_mark_term_ns_per_p: P
-(gcsim's pause model is base + per-P wall time; scenarios at GOMAXPROCS 1 and 2 separate the two).
+    group stw_sweep_term: target c1 (ms clock), features stw_sweep_term_ns: 1, stw_sweep_term_ns_per_p: P-1
+    group stw_mark_term:  target c3,            features stw_mark_term_ns: 1,  stw_mark_term_ns_per_p: P-1
+(gcsim's pause model is base + per-other-P wall time, models/cost_model.hpp stw_pause_ns; scenarios at
+GOMAXPROCS 1 and 2 separate the two). Pause observations are weighted to fit absolute error.
+
+With --mutator, per scenario also one observation of the replay loop's mutator time:
+
+    group mutator: target_ns = median over the real runs of
+                     loop wall − Σ STW clock (c1 + c3) − Σ assist CPU (a) [− Σ background CPU (b) at
+                     GOMAXPROCS=1, where the workers share the mutator's only P]
+                   minus what gcsim charges through the parameters that are not fitted here
+                   (trace work, mark_alloc_ns, sweep_ns_per_span, pointer writes, goroutines, stacks,
+                   pools, allocation-path scavenging: summary.json mutator_cost_quantities x the
+                   values the simulation used)
+                   features = gcsim's quantities for alloc_ns, alloc_zero_ns_per_byte,
+                   alloc_scan_ns, span_refill_ns, large_alloc_ns
+The replayer's own per-event cost (decoding, its object table) is part of the real loop and so of the
+fitted alloc_ns; it is measured in workloads/go/replayer/RESULTS.md.
 
 --anchor-ring adds the hand-written ring calibration program's measurement (12.96 ms of mark CPU per
 cycle for 524,290 pointerful objects and 68 MiB of pointerful bytes: workloads/go/ring_calibration/
@@ -83,6 +99,44 @@ def real_mark_cpu_ns(sdir):
     return statistics.median(means) if means else None, len(means)
 
 
+FITTED_MUTATOR = ("alloc_ns", "alloc_zero_ns_per_byte", "alloc_scan_ns", "span_refill_ns", "large_alloc_ns")
+
+
+def real_mutator_ns(sdir):
+    """Median over runs of the loop's wall time minus STW, assist (and, at P=1, background) time."""
+    real = os.path.join(sdir, "real")
+    vals = []
+    k = 1
+    while os.path.exists(os.path.join(real, f"run{k}.json")):
+        with open(os.path.join(real, f"run{k}.json")) as f:
+            j = json.load(f)
+        cyc = [c for c in validate.parse_gctrace(os.path.join(real, f"run{k}.gctrace.txt"))
+               if j["num_gc_before_loop"] < c["n"] <= j["NumGC"]]
+        gc_ms = sum(c["c1"] + c["c3"] + c["a"] for c in cyc)
+        if j.get("gomaxprocs") == 1:
+            gc_ms += sum(c["b"] for c in cyc)
+        vals.append(j["wall_ns"] - gc_ms * 1e6 - j.get("work_ns_requested", 0))
+        k += 1
+    return (statistics.median(vals) if vals else None), len(vals)
+
+
+def sim_mutator(sdir):
+    """(fitted features, ns charged through the other parameters) from gcsim's cost ledger."""
+    with open(os.path.join(sdir, "sim", "summary.json")) as f:
+        summary = json.load(f)
+    q = summary.get("mutator_cost_quantities")
+    if q is None:
+        die(f"{sdir}/sim/summary.json: no mutator_cost_quantities (re-run validate.py with this gcsim)")
+    with open(os.path.join(sdir, "sim", "resolved_config.json")) as f:
+        cost = json.load(f)["cost_model"]
+    feats = {k: q[k] for k in FITTED_MUTATOR}
+    other = q.get("scavenge_cpu_ns", 0)
+    for k, v in q.items():
+        if k in cost and k not in FITTED_MUTATOR:
+            other += cost[k] * v
+    return feats, other
+
+
 def sim_features(sdir):
     path = os.path.join(sdir, "sim", "cycles.csv")
     with open(path, newline="") as f:
@@ -111,6 +165,9 @@ def main(argv):
     ap.add_argument("--scenarios", help="comma-separated scenario names (default: every one in the directory)")
     ap.add_argument("--anchor-ring", action="store_true", help="add the hand-written ring program's measurement")
     ap.add_argument("--no-stw", action="store_true", help="mark CPU observations only")
+    ap.add_argument("--mark-scenarios", help="comma-separated scenarios for the mark CPU observations (default: all selected)")
+    ap.add_argument("--mutator", action="store_true", help="add mutator-time observations (alloc costs)")
+    ap.add_argument("--mutator-scenarios", help="comma-separated scenarios for --mutator (default: all selected)")
     ap.add_argument("--out", required=True)
     args = ap.parse_args(argv[1:])
     vpath = os.path.join(args.validation_dir, "validation.json")
@@ -125,6 +182,16 @@ def main(argv):
         if unknown:
             die(f"--scenarios: not in {vpath}: {', '.join(sorted(unknown))}")
         names = wanted
+    def subset(opt, flag):
+        if not opt:
+            return names
+        sub = [s.strip() for s in opt.split(",") if s.strip()]
+        unknown = set(sub) - set(names)
+        if unknown:
+            die(f"{flag}: not among the scenarios: {', '.join(sorted(unknown))}")
+        return sub
+
+    mark_names = subset(args.mark_scenarios, "--mark-scenarios")
     obs = []
     for name in names:
         sdir = os.path.join(args.validation_dir, name)
@@ -133,17 +200,34 @@ def main(argv):
         if target is None or feats is None:
             print(f"skip {name}: no cycles", file=sys.stderr)
             continue
-        obs.append({"group": "mark_cpu", "target_ns": target, "features": feats,
-                    "note": f"{name}: median over {runs} real runs of mean a+b+i per cycle, 2nd half"})
+        if name in mark_names:
+            obs.append({"group": "mark_cpu", "target_ns": target, "features": feats,
+                        "note": f"{name}: median over {runs} real runs of mean a+b+i per cycle, 2nd half"})
         pauses = None if args.no_stw else real_pauses_ns(sdir)
         if pauses and pauses[2]:
             c1, c3, procs = pauses
-            obs.append({"group": "stw_sweep_term", "target_ns": c1,
-                        "features": {"stw_sweep_term_ns": 1, "stw_sweep_term_ns_per_p": procs},
+            # Weighted so that the pause fit minimises absolute (µs), not relative, error: a few
+            # 4 µs medians (a P=2 run whose other P was idle at the stop) would otherwise outweigh
+            # every ~40 µs one. weight/target = 1e-4 for each.
+            obs.append({"group": "stw_sweep_term", "target_ns": c1, "weight": c1 / 1e4,
+                        "features": {"stw_sweep_term_ns": 1, "stw_sweep_term_ns_per_p": procs - 1},
                         "note": f"{name}: median c1, GOMAXPROCS={procs}"})
-            obs.append({"group": "stw_mark_term", "target_ns": c3,
-                        "features": {"stw_mark_term_ns": 1, "stw_mark_term_ns_per_p": procs},
+            obs.append({"group": "stw_mark_term", "target_ns": c3, "weight": c3 / 1e4,
+                        "features": {"stw_mark_term_ns": 1, "stw_mark_term_ns_per_p": procs - 1},
                         "note": f"{name}: median c3, GOMAXPROCS={procs}"})
+    if args.mutator:
+        for name in subset(args.mutator_scenarios, "--mutator-scenarios"):
+            sdir = os.path.join(args.validation_dir, name)
+            target, runs = real_mutator_ns(sdir)
+            if target is None:
+                continue
+            feats, other = sim_mutator(sdir)
+            if target - other <= 0:
+                print(f"skip {name}: mutator target not positive after the fixed parameters", file=sys.stderr)
+                continue
+            obs.append({"group": "mutator", "target_ns": target - other, "features": feats,
+                        "note": f"{name}: median over {runs} real runs of loop wall - STW - assists, "
+                                f"minus {other / 1e6:.1f} ms charged by fixed parameters"})
     if args.anchor_ring:
         obs.append({"group": "mark_cpu", "target_ns": 12.96e6,
                     "features": {"scan_ns_per_byte": 68 * 2**20, "mark_ns_per_object": 524290,
@@ -160,6 +244,10 @@ def main(argv):
         json.dump(doc, f, indent=1)
     for o in obs:
         fe = o["features"]
+        if o["group"] == "mutator":
+            print(f"{o['note'].split(':')[0]:<18} mutator target {o['target_ns'] / 1e6:8.1f} ms  allocs {fe['alloc_ns']:>10}"
+                  f"  bytes {fe['alloc_zero_ns_per_byte'] / 2**20:8.0f} MiB  refills {fe['span_refill_ns']:>8}  large {fe['large_alloc_ns']:>6}")
+            continue
         if o["group"] != "mark_cpu":
             print(f"{o['note']:<40} {o['group']:<15} target {o['target_ns'] / 1e3:8.1f} us")
             continue

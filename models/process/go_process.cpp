@@ -329,7 +329,8 @@ GoProcess::Stop GoProcess::run_mutator(sim::SimTimeNs limit) {
           goroutine_seen(g);
           if (marking) stop_at = std::min(limit, mark_.completion_time());
         }
-        double cpu = c.alloc_ns + c.alloc_zero_ns_per_byte * static_cast<double>(ev.size_bytes);
+        double cpu = c.alloc_ns + c.alloc_zero_ns_per_byte * static_cast<double>(ev.size_bytes) +
+                     (ev.pointerful ? c.alloc_scan_ns : 0.0);
         double assist_cpu = 0;  // GC work done by this goroutine: not mutator CPU
         if (marking) {
           cpu += c.mark_alloc_ns;
@@ -362,6 +363,7 @@ GoProcess::Stop GoProcess::run_mutator(sim::SimTimeNs limit) {
         }
         requested_bytes_ += ev.size_bytes;
         ++alloc_events_;
+        rec_.totals.cost_quantities.scan_allocs += ev.pointerful ? 1 : 0;
         rec_.totals.cost_quantities.mark_allocs += marking ? 1 : 0;  // here: a parked assist retries the event
         const int p = sched_.p_of(g, now_);
         alloc::AllocOutcome out = heap_.alloc(ev.object_id, ev.size_bytes, ev.pointerful, p, marking);
@@ -567,8 +569,8 @@ void GoProcess::start_cycle() {
   note_utilization(0, s_.runtime.gomaxprocs, 0, 0, s_.runtime.gomaxprocs);
   wb_buffered_ = 0;
   mark_.begin(now_, w, gc::MarkCapacity{});
-  auto stw = static_cast<sim::DurationNs>(s_.cost.stw_sweep_term_ns +
-                                          s_.cost.stw_sweep_term_ns_per_p * s_.runtime.gomaxprocs);
+  auto stw = static_cast<sim::DurationNs>(
+      stw_pause_ns(s_.cost.stw_sweep_term_ns, s_.cost.stw_sweep_term_ns_per_p, s_.runtime.gomaxprocs));
   rec_.pauses_ns.push_back(stw);
   queue_.schedule(now_ + stw, sim::Priority::kGc, [this] { begin_mark(); });
   if (check_invariants_) invariants_.after_sweep_termination(heap_, cur_);
@@ -652,8 +654,8 @@ void GoProcess::finish_mark() {
   heap_.pace_sweeper(tg.trigger_bytes);
   pace_scavenger(tg.goal_bytes, rep.heap_goal_bytes, heap_inuse_at_mark_term);
 
-  auto stw = static_cast<sim::DurationNs>(s_.cost.stw_mark_term_ns +
-                                          s_.cost.stw_mark_term_ns_per_p * s_.runtime.gomaxprocs);
+  auto stw = static_cast<sim::DurationNs>(
+      stw_pause_ns(s_.cost.stw_mark_term_ns, s_.cost.stw_mark_term_ns_per_p, s_.runtime.gomaxprocs));
   rec_.pauses_ns.push_back(stw);
   queue_.schedule(now_ + stw, sim::Priority::kGc, [this] { end_cycle(); });
   if (check_invariants_) invariants_.after_mark_termination(heap_, cur_);

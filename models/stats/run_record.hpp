@@ -96,6 +96,7 @@ struct Sample {
 struct MutatorCostQuantities {
   uint64_t allocs = 0;            ///< alloc_ns (every allocation event, pool misses included)
   uint64_t alloc_bytes = 0;       ///< alloc_zero_ns_per_byte (requested bytes)
+  uint64_t scan_allocs = 0;       ///< alloc_scan_ns (pointerful allocations)
   uint64_t mark_allocs = 0;       ///< mark_alloc_ns (allocations while marking)
   uint64_t span_refills = 0;      ///< span_refill_ns (small-object slow path)
   uint64_t large_allocs = 0;      ///< large_alloc_ns

@@ -176,6 +176,7 @@ nlohmann::json summary_json(const RunRecord& r) {
   const MutatorCostQuantities& q = t.cost_quantities;
   j["mutator_cost_quantities"] = {{"alloc_ns", q.allocs},
                                   {"alloc_zero_ns_per_byte", q.alloc_bytes},
+                                  {"alloc_scan_ns", q.scan_allocs},
                                   {"mark_alloc_ns", q.mark_allocs},
                                   {"span_refill_ns", q.span_refills},
                                   {"large_alloc_ns", q.large_allocs},

@@ -193,6 +193,7 @@ TEST_CASE("cost ledger: mutator CPU is exactly the sum of parameter x quantity (
   pacer::GoPacer p(pacer::GoPacerParams{}, rt);
   ProcessSettings s;
   s.runtime = rt;
+  s.cost.alloc_scan_ns = 7.0;  // whatever the default, every parameter must be exercised
   GoProcess proc(s, src, p);
   stats::RunRecord r = proc.run();
   const auto& q = r.totals.cost_quantities;
@@ -200,6 +201,8 @@ TEST_CASE("cost ledger: mutator CPU is exactly the sum of parameter x quantity (
   // Each kind was exercised, so the identity below is not vacuous.
   CHECK(q.allocs == 200000 + 200);
   CHECK(q.large_allocs > 0);
+  CHECK(q.scan_allocs > 0);
+  CHECK(q.scan_allocs < q.allocs);
   CHECK(q.span_refills > 0);
   CHECK(q.mark_allocs > 0);
   CHECK(q.barrier_writes > 0);
@@ -208,7 +211,8 @@ TEST_CASE("cost ledger: mutator CPU is exactly the sum of parameter x quantity (
   CHECK(q.pool_get_hits == 100);
   CHECK(q.pool_puts == 100);
   CHECK(q.work_ns == doctest::Approx(150.0 * (200000 / 7 + 1)));
-  const double sum = c.alloc_ns * q.allocs + c.alloc_zero_ns_per_byte * q.alloc_bytes + c.mark_alloc_ns * q.mark_allocs +
+  const double sum = c.alloc_ns * q.allocs + c.alloc_zero_ns_per_byte * q.alloc_bytes +
+                     c.alloc_scan_ns * q.scan_allocs + c.mark_alloc_ns * q.mark_allocs +
                      c.span_refill_ns * q.span_refills + c.large_alloc_ns * q.large_allocs +
                      c.sweep_ns_per_span * q.spans_swept + c.ptr_write_ns * q.ptr_writes +
                      c.write_barrier_ns * q.barrier_writes + c.wb_buffer_flush_ns * q.wb_flushes +

@@ -92,6 +92,7 @@ double pacer_scenario_scan_ns_per_byte(const percycle::Scenario& s, const PacerS
 nlohmann::json pacer_scenario_cost_model(const percycle::Scenario& s, const PacerScenarioParams& p) {
   return {{"alloc_ns", 0},
           {"alloc_zero_ns_per_byte", 0},
+          {"alloc_scan_ns", 0},
           {"span_refill_ns", 0},
           {"large_alloc_ns", 0},
           {"mark_alloc_ns", 0},
