@@ -8,8 +8,10 @@
 
 namespace gcsim {
 
-/// CPU costs in nanoseconds of one P's time. Defaults are calibrated against Go 1.19.8 on the
-/// ring calibration workload (workloads/go/ring_calibration/SUMMARY.md); see configs/README.md.
+/// CPU costs in nanoseconds of one P's time. Defaults = configs/profiles/go1.19-epyc-kvm.json: a
+/// least-squares fit (`gcsim calibrate`) to real Go 1.19.8 replays of the validation scenarios plus
+/// the hand-written ring program; scripts/calibrate_profile.sh reproduces it, configs/README.md says
+/// which observations determine which value.
 struct CostModel {
   // Mutator side (mallocgc, malloc.go).
   double alloc_ns = 25.0;                 ///< small/tiny allocation fast path (nextFreeFast)
@@ -28,17 +30,17 @@ struct CostModel {
   double stack_copy_ns_per_byte = 0.1;    ///< copystack on growth, per byte of the old stack
 
   // Collector side (mgcmark.go, mgcsweep.go, mgc.go).
-  double scan_ns_per_byte = 0.02;          ///< heap/stack/globals scan work, per byte of scan work
-  double mark_ns_per_object = 8.6;        ///< greying + blackening one reachable object (scan or noscan)
-  double scan_ns_per_object = 13.4;         ///< extra per pointerful object: work-buffer push/pop and scanobject's
+  double scan_ns_per_byte = 0.09146;          ///< heap/stack/globals scan work, per byte of scan work
+  double mark_ns_per_object = 7.668;        ///< greying + blackening one reachable object (scan or noscan)
+  double scan_ns_per_object = 7.491;         ///< extra per pointerful object: work-buffer push/pop and scanobject's
                                            ///< setup (greyobject queues it; a noscan object is blackened at once)
   double sweep_ns_per_span = 150.0;       ///< sweeping one span (mspan.sweep)
-  double stw_sweep_term_ns = 15000.0;     ///< sweep-termination pause, fixed part (wall)
-  double stw_sweep_term_ns_per_p = 2000.0;  ///< sweep-termination pause, per P beyond the first (wall)
-  double stw_mark_term_ns = 35000.0;      ///< mark-termination pause, fixed part (wall)
-  double stw_mark_term_ns_per_p = 4000.0;  ///< mark-termination pause, per P beyond the first (wall)
+  double stw_sweep_term_ns = 16500.0;     ///< sweep-termination pause, fixed part (wall)
+  double stw_sweep_term_ns_per_p = 5750.0;  ///< sweep-termination pause, per P beyond the first (wall)
+  double stw_mark_term_ns = 4000.0;      ///< mark-termination pause, fixed part (wall)
+  double stw_mark_term_ns_per_p = 34050.0;  ///< mark-termination pause, per P beyond the first (wall)
 
-  std::string profile = "go1.19-ring-calibration";  ///< where the numbers come from
+  std::string profile = "go1.19-epyc-kvm";  ///< where the numbers come from
 
   /// Strict parse of the `cost_model` object (all keys optional; unknown keys are errors).
   /// `profile_path` (relative to `base_dir`) loads a profile file written by `gcsim calibrate`

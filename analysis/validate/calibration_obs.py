@@ -164,6 +164,9 @@ def main(argv):
     ap.add_argument("validation_dir")
     ap.add_argument("--scenarios", help="comma-separated scenario names (default: every one in the directory)")
     ap.add_argument("--anchor-ring", action="store_true", help="add the hand-written ring program's measurement")
+    ap.add_argument("--anchor-weight", type=float, default=3.0,
+                    help="weight of the ring program's mutator observation (default 3: it is the one program "
+                         "without the replayer's overhead)")
     ap.add_argument("--no-stw", action="store_true", help="mark CPU observations only")
     ap.add_argument("--mark-scenarios", help="comma-separated scenarios for the mark CPU observations (default: all selected)")
     ap.add_argument("--mutator", action="store_true", help="add mutator-time observations (alloc costs)")
@@ -233,6 +236,14 @@ def main(argv):
                     "features": {"scan_ns_per_byte": 68 * 2**20, "mark_ns_per_object": 524290,
                                  "scan_ns_per_object": 524290},
                     "note": "hand-written ring program (workloads/go/ring_calibration/SUMMARY.md)"})
+        if args.mutator:
+            # Its allocation loop outside GC: ~45 ns per `ptrs[i%slots] = new(obj)` (SUMMARY.md §2),
+            # less the modelled 1 ns store; 16 Mi allocations of 128 B, 64 per span.
+            n = 16777216
+            obs.append({"group": "mutator", "target_ns": n * 44.0, "weight": args.anchor_weight,
+                        "features": {"alloc_ns": n, "alloc_zero_ns_per_byte": 128 * n, "alloc_scan_ns": n,
+                                     "span_refill_ns": n // 64, "large_alloc_ns": 0},
+                        "note": "hand-written ring program: 45 ns per allocation + store outside GC (SUMMARY.md)"})
     if not obs:
         die("no observations")
     doc = {"schema_version": 1,

@@ -10,6 +10,6 @@ out=$(mktemp -d /tmp/gcsim_recorded_check.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 v=$root/configs/validation
 /usr/bin/python3 "$root/analysis/validate/validate.py" \
-  "$v/ring-gogc100.json" "$v/ring-limit100.json" "$v/ring-off-limit150.json" "$v/ring-p1.json" \
+  "$v/ring-gogc100.json" "$v/ring-gogc50.json" "$v/ring-limit100.json" "$v/ring-off-limit150.json" "$v/mixed.json" \
   --real-from "$root/docs/validation_results.json" --gcsim "$gcsim" --out "$out" \
   --check --check-metrics num_gc,goal_mib,peak_mib
