@@ -18,6 +18,7 @@ std::vector<std::pair<const char*, double CostModel::*>> fields() {
       {"alloc_ns", &CostModel::alloc_ns},
       {"alloc_zero_ns_per_byte", &CostModel::alloc_zero_ns_per_byte},
       {"alloc_scan_ns", &CostModel::alloc_scan_ns},
+      {"page_fault_ns_per_byte", &CostModel::page_fault_ns_per_byte},
       {"span_refill_ns", &CostModel::span_refill_ns},
       {"large_alloc_ns", &CostModel::large_alloc_ns},
       {"ptr_write_ns", &CostModel::ptr_write_ns},

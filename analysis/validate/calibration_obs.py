@@ -33,7 +33,7 @@ With --mutator, per scenario also one observation of the replay loop's mutator t
                    pools, allocation-path scavenging: summary.json mutator_cost_quantities x the
                    values the simulation used)
                    features = gcsim's quantities for alloc_ns, alloc_zero_ns_per_byte,
-                   alloc_scan_ns, span_refill_ns, large_alloc_ns
+                   alloc_scan_ns, span_refill_ns, large_alloc_ns, page_fault_ns_per_byte
 The replayer's own per-event cost (decoding, its object table) is part of the real loop and so of the
 fitted alloc_ns; it is measured in workloads/go/replayer/RESULTS.md.
 
@@ -99,7 +99,8 @@ def real_mark_cpu_ns(sdir):
     return statistics.median(means) if means else None, len(means)
 
 
-FITTED_MUTATOR = ("alloc_ns", "alloc_zero_ns_per_byte", "alloc_scan_ns", "span_refill_ns", "large_alloc_ns")
+FITTED_MUTATOR = ("alloc_ns", "alloc_zero_ns_per_byte", "alloc_scan_ns", "span_refill_ns", "large_alloc_ns",
+                  "page_fault_ns_per_byte")
 
 
 def real_mutator_ns(sdir):
@@ -242,7 +243,8 @@ def main(argv):
             n = 16777216
             obs.append({"group": "mutator", "target_ns": n * 44.0, "weight": args.anchor_weight,
                         "features": {"alloc_ns": n, "alloc_zero_ns_per_byte": 128 * n, "alloc_scan_ns": n,
-                                     "span_refill_ns": n // 64, "large_alloc_ns": 0},
+                                     "span_refill_ns": n // 64, "large_alloc_ns": 0,
+                                     "page_fault_ns_per_byte": 0},
                         "note": "hand-written ring program: 45 ns per allocation + store outside GC (SUMMARY.md)"})
     if not obs:
         die("no observations")

@@ -371,6 +371,10 @@ GoProcess::Stop GoProcess::run_mutator(sim::SimTimeNs limit) {
           const bool large = ev.size_bytes > alloc::kMaxSmallSizeBytes;
           cpu += large ? c.large_alloc_ns : c.span_refill_ns;
           ++(large ? rec_.totals.cost_quantities.large_allocs : rec_.totals.cost_quantities.span_refills);
+          // The new span's pages that the OS does not back yet (fresh mapping or scavenged) fault
+          // in on first touch (allocSpan's scav, mheap.go; sysUsed after sysUnused).
+          cpu += c.page_fault_ns_per_byte * static_cast<double>(out.scav_bytes);
+          rec_.totals.cost_quantities.faulted_bytes += out.scav_bytes;
           if (s_.runtime.memory_limit_bytes != kNoMemoryLimit || scav_gc_percent_goal_ != UINT64_MAX) {
             const double scav_cpu = allocation_scavenge(out.scav_bytes);
             cpu += scav_cpu;

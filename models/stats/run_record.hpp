@@ -99,6 +99,7 @@ struct MutatorCostQuantities {
   uint64_t scan_allocs = 0;       ///< alloc_scan_ns (pointerful allocations)
   uint64_t mark_allocs = 0;       ///< mark_alloc_ns (allocations while marking)
   uint64_t span_refills = 0;      ///< span_refill_ns (small-object slow path)
+  uint64_t faulted_bytes = 0;     ///< page_fault_ns_per_byte (span pages not backed by the OS)
   uint64_t large_allocs = 0;      ///< large_alloc_ns
   uint64_t spans_swept = 0;       ///< sweep_ns_per_span (spans swept by allocating goroutines)
   uint64_t ptr_writes = 0;        ///< ptr_write_ns

@@ -179,6 +179,7 @@ nlohmann::json summary_json(const RunRecord& r) {
                                   {"alloc_scan_ns", q.scan_allocs},
                                   {"mark_alloc_ns", q.mark_allocs},
                                   {"span_refill_ns", q.span_refills},
+                                  {"page_fault_ns_per_byte", q.faulted_bytes},
                                   {"large_alloc_ns", q.large_allocs},
                                   {"sweep_ns_per_span", q.spans_swept},
                                   {"ptr_write_ns", q.ptr_writes},

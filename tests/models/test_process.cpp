@@ -202,6 +202,7 @@ TEST_CASE("cost ledger: mutator CPU is exactly the sum of parameter x quantity (
   CHECK(q.allocs == 200000 + 200);
   CHECK(q.large_allocs > 0);
   CHECK(q.scan_allocs > 0);
+  CHECK(q.faulted_bytes > 0);
   CHECK(q.scan_allocs < q.allocs);
   CHECK(q.span_refills > 0);
   CHECK(q.mark_allocs > 0);
@@ -213,7 +214,7 @@ TEST_CASE("cost ledger: mutator CPU is exactly the sum of parameter x quantity (
   CHECK(q.work_ns == doctest::Approx(150.0 * (200000 / 7 + 1)));
   const double sum = c.alloc_ns * q.allocs + c.alloc_zero_ns_per_byte * q.alloc_bytes +
                      c.alloc_scan_ns * q.scan_allocs + c.mark_alloc_ns * q.mark_allocs +
-                     c.span_refill_ns * q.span_refills + c.large_alloc_ns * q.large_allocs +
+                     c.span_refill_ns * q.span_refills + c.page_fault_ns_per_byte * q.faulted_bytes + c.large_alloc_ns * q.large_allocs +
                      c.sweep_ns_per_span * q.spans_swept + c.ptr_write_ns * q.ptr_writes +
                      c.write_barrier_ns * q.barrier_writes + c.wb_buffer_flush_ns * q.wb_flushes +
                      c.goroutine_start_ns * q.goroutine_starts + c.stack_copy_ns_per_byte * q.stack_copy_bytes +

@@ -94,6 +94,7 @@ nlohmann::json pacer_scenario_cost_model(const percycle::Scenario& s, const Pace
           {"alloc_zero_ns_per_byte", 0},
           {"alloc_scan_ns", 0},
           {"span_refill_ns", 0},
+          {"page_fault_ns_per_byte", 0},
           {"large_alloc_ns", 0},
           {"mark_alloc_ns", 0},
           {"goroutine_start_ns", 0},
