@@ -40,7 +40,8 @@ void GoPacer::commit(const CommitInputs& in) {
 
 // heapGoalInternal (mgcpacer.go@1.19).
 TriggerGoal GoPacer::goal_and_min_trigger(const HeapSnapshot& heap) const {
-  return heap_goal_internal(gc_percent_goal_, sweep_dist_min_trigger_, triggered_, heap_marked_, runtime_, heap);
+  return heap_goal_internal(gc_percent_goal_, sweep_dist_min_trigger_, triggered_, heap_marked_,
+                            runtime_.memory_limit_bytes, traits_.limit_headroom_percent, heap);
 }
 
 TriggerGoal GoPacer::trigger(const HeapSnapshot& heap) const {

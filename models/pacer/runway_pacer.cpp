@@ -60,7 +60,8 @@ bool measure_cons_mark(const CycleEndInputs& in, sim::SimTimeNs mark_start_ns, u
   return true;
 }
 
-RunwayPacer::RunwayPacer(const RuntimeSettings& runtime, const GoalRule& rule) : runtime_(runtime), rule_(rule) {}
+RunwayPacer::RunwayPacer(const RuntimeSettings& runtime, const GoalRule& rule)
+    : runtime_(runtime), limit_headroom_percent_(runtime.traits().limit_headroom_percent), rule_(rule) {}
 
 uint64_t RunwayPacer::gogc_goal_bytes() const {
   return rule_.goal_bytes(heap_marked_, last_stack_scan_, globals_, runtime_.gc_percent);
@@ -78,13 +79,14 @@ void RunwayPacer::commit(const CommitInputs& in) {
 
 // heapGoalInternal (mgcpacer.go@1.21): GOGC goal unless the memory limit is lower.
 TriggerGoal heap_goal_internal(uint64_t gc_percent_goal, uint64_t sweep_dist_min_trigger, uint64_t triggered,
-                               uint64_t heap_marked, const RuntimeSettings& runtime, const HeapSnapshot& heap) {
+                               uint64_t heap_marked, uint64_t memory_limit_bytes, bool limit_headroom_percent,
+                               const HeapSnapshot& heap) {
   TriggerGoal r;
   r.goal_bytes = gc_percent_goal;
-  if (runtime.memory_limit_bytes != kNoMemoryLimit) {
-    uint64_t limit_goal = memory_limit_heap_goal_bytes(runtime.memory_limit_bytes, heap.mapped_ready_bytes,
+  if (memory_limit_bytes != kNoMemoryLimit) {
+    uint64_t limit_goal = memory_limit_heap_goal_bytes(memory_limit_bytes, heap.mapped_ready_bytes,
                                                        heap.heap_free_bytes, heap.heap_alloc_bytes, heap_marked,
-                                                       runtime.traits().limit_headroom_percent);
+                                                       limit_headroom_percent);
     if (limit_goal < r.goal_bytes) {
       r.goal_bytes = limit_goal;
       r.trigger_bytes = 0;
@@ -99,7 +101,8 @@ TriggerGoal heap_goal_internal(uint64_t gc_percent_goal, uint64_t sweep_dist_min
 }
 
 TriggerGoal RunwayPacer::goal_and_min_trigger(const HeapSnapshot& heap) const {
-  return heap_goal_internal(gc_percent_goal_, sweep_dist_min_trigger_, triggered_, heap_marked_, runtime_, heap);
+  return heap_goal_internal(gc_percent_goal_, sweep_dist_min_trigger_, triggered_, heap_marked_,
+                            runtime_.memory_limit_bytes, limit_headroom_percent_, heap);
 }
 
 TriggerGoal RunwayPacer::trigger(const HeapSnapshot& heap) const {

@@ -25,9 +25,12 @@ AssistRatio redesign_assist_ratio(const ReviseInputs& r, const MarkProgress& in,
 
 /// heapGoalInternal (mgcpacer.go@1.19+): the GOGC goal unless the memory-limit goal is smaller; in the
 /// GOGC regime raised to the sweep-distance minimum and to Tr + 64 KiB during a cycle. `trigger_bytes`
-/// of the result is the minimum trigger. `triggered` = UINT64_MAX outside a cycle.
+/// of the result is the minimum trigger. `triggered` = UINT64_MAX outside a cycle. `memory_limit_bytes`
+/// and `limit_headroom_percent` are the runtime's GOMEMLIMIT and its version's headroom rule
+/// (VersionTraits, looked up once by the caller: revise() calls this on every pacing step).
 TriggerGoal heap_goal_internal(uint64_t gc_percent_goal, uint64_t sweep_dist_min_trigger, uint64_t triggered,
-                               uint64_t heap_marked, const RuntimeSettings& runtime, const HeapSnapshot& heap);
+                               uint64_t heap_marked, uint64_t memory_limit_bytes, bool limit_headroom_percent,
+                               const HeapSnapshot& heap);
 
 /// One cons/mark measurement as endCycle takes it; returns false (and leaves `out`) when skipped
 /// (no growth since the trigger or no scan work). `utilization` and `idle_utilization` are set.
@@ -71,6 +74,7 @@ class RunwayPacer : public Pacer {
   TriggerGoal goal_and_min_trigger(const HeapSnapshot& heap) const;
 
   RuntimeSettings runtime_;
+  bool limit_headroom_percent_;  // runtime_.traits().limit_headroom_percent
   GoalRule rule_;
   uint64_t heap_marked_ = 0;
   uint64_t last_heap_scan_ = 0;
