@@ -7,41 +7,6 @@
 
 namespace gcsim::pacer {
 
-AssistRatio redesign_assist_ratio(const ReviseInputs& r, const MarkProgress& in, uint64_t globals_bytes) {
-  const int64_t gc_percent = r.gc_percent < 0 ? 100000 : r.gc_percent;
-  const auto live = static_cast<int64_t>(in.heap.heap_live_bytes);
-  const auto work = static_cast<int64_t>(in.scan_work_done_bytes);
-  auto heap_goal = static_cast<int64_t>(r.heap_goal_bytes);
-  auto expected = static_cast<int64_t>(r.expected_work_bytes);
-  const auto max_work = static_cast<int64_t>(in.heap_scan_bytes + in.max_stack_scan_bytes + globals_bytes);
-  if (work > expected) {
-    // Keep the planned slope (N − Tr)/W_exp and extend it to the worst-case work, up to γ·N.
-    // (expected = 0 only before anything was ever scanned: then aim straight at the hard goal.)
-    const auto triggered = static_cast<int64_t>(r.triggered_bytes);
-    const auto hard =
-        static_cast<int64_t>((1.0 + static_cast<double>(gc_percent) / 100.0) * static_cast<double>(heap_goal));
-    int64_t ext = hard;
-    if (expected > 0) {
-      double e = static_cast<double>(heap_goal - triggered) / static_cast<double>(expected) *
-                     static_cast<double>(max_work) +
-                 static_cast<double>(triggered);
-      if (e < static_cast<double>(hard)) ext = static_cast<int64_t>(e);
-    }
-    heap_goal = ext;
-    expected = max_work;
-  }
-  if (live > heap_goal) {
-    heap_goal = static_cast<int64_t>(static_cast<double>(heap_goal) * 1.1);
-    expected = max_work;
-  }
-  int64_t work_remaining = expected - work;
-  if (work_remaining < 1000) work_remaining = 1000;
-  int64_t heap_remaining = heap_goal - live;
-  if (heap_remaining <= 0) heap_remaining = 1;
-  return AssistRatio{static_cast<double>(work_remaining) / static_cast<double>(heap_remaining),
-                     static_cast<double>(heap_remaining) / static_cast<double>(work_remaining)};
-}
-
 bool measure_cons_mark(const CycleEndInputs& in, sim::SimTimeNs mark_start_ns, uint64_t triggered_bytes,
                        double& utilization, double& out) {
   const sim::DurationNs duration = in.now - mark_start_ns;
@@ -117,13 +82,22 @@ WorkerPlan RunwayPacer::start_cycle(const CycleStartInputs& in) {
   return make_worker_plan(in.gomaxprocs, triggered_);
 }
 
-AssistRatio RunwayPacer::revise(const MarkProgress& in) const {
+ReviseInputs RunwayPacer::revise_inputs(const HeapSnapshot& heap) const {
   ReviseInputs r;
-  r.heap_goal_bytes = goal_and_min_trigger(in.heap).goal_bytes;
-  r.triggered_bytes = triggered_ == UINT64_MAX ? in.heap.heap_live_bytes : triggered_;
+  r.heap_goal_bytes = goal_and_min_trigger(heap).goal_bytes;
+  r.triggered_bytes = triggered_ == UINT64_MAX ? heap.heap_live_bytes : triggered_;
   r.expected_work_bytes = expected_work_bytes();
+  r.globals_bytes = globals_;
   r.gc_percent = runtime_.gc_percent;
-  return redesign_assist_ratio(r, in, globals_);
+  return r;
+}
+
+AssistRatio RunwayPacer::revise(const MarkProgress& in) const { return redesign_assist_ratio(revise_inputs(in.heap), in); }
+
+bool RunwayPacer::frozen_revise_inputs(const HeapSnapshot& heap, ReviseInputs& out) const {
+  if (triggered_ == UINT64_MAX) return false;  // outside a cycle Tr follows heapLive
+  out = revise_inputs(heap);
+  return true;
 }
 
 CycleEndReport RunwayPacer::end_cycle(const CycleEndInputs& in) {
