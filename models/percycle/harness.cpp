@@ -330,6 +330,8 @@ CycleResult Harness::step_runtime(const CycleInputs& c) {
       periods = same_outcome_periods(frozen, rates, o, static_cast<int64_t>(live), heap_scan, done_total,
                                      c.stack_bytes, c.alloc_rate, c.scan_rate, left_total / o.scanned);
     last = o;
+    periods_ += periods;
+    ++steps_;
     const int64_t scanned = o.scanned, allocated = o.allocated;
     const int64_t planned = scanned * periods;
     int64_t work = planned;
