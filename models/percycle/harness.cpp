@@ -320,16 +320,22 @@ CycleResult Harness::step_runtime(const CycleInputs& c) {
   uint64_t heap_scan = heap_scan_;
   const PeriodRates rates{scan_per_period, alloc_per_period, frac, period * procs};
   PeriodOutcome last;
+  bool retry = true;  // no attempt failed since the outcome last changed
   while (left_total > 0) {
     const double u = assisted_utilization(ar.work_per_byte, c.alloc_rate, c.scan_rate);
     const PeriodOutcome o = rates.at(u);
     // Often many periods in a row do the same: run them as one step (same_outcome_periods). Tried
-    // only when the previous period did the same, as a lone period is common too.
+    // only when the previous period did the same, as a lone period is common too, and not again
+    // in the same run after a failure.
     int64_t periods = 1;
-    if (batchable && o == last && o.scanned < left_total)
+    if (!(o == last)) {
+      last = o;
+      retry = true;
+    } else if (batchable && retry && o.scanned < left_total) {
       periods = same_outcome_periods(frozen, rates, o, static_cast<int64_t>(live), heap_scan, done_total,
                                      c.stack_bytes, c.alloc_rate, c.scan_rate, left_total / o.scanned);
-    last = o;
+      retry = periods > 1;
+    }
     periods_ += periods;
     ++steps_;
     const int64_t scanned = o.scanned, allocated = o.allocated;
