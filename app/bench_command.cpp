@@ -897,7 +897,9 @@ int run_bench_command(const std::vector<std::string>& args, std::ostream& out, s
          "max " + fmt("%.1f %%", max_dev * 100) + "; marginal cost within " + fmt("%.1f %%", marginal_dev * 100) +
              ", fixed " + fmt("%.1f ms", fit_a * 1e3),
          max_dev <= 0.10 ? "met" : marginal_dev <= 0.10 ? "NOT met (fixed start-up cost)" : "NOT met");
-  target("per-cycle pacer mode, GC cycles/s (no numeric target)", fmt("%.2f M/s", pc_b.cpu_rate() / 1e6), "info");
+  target("(6) per-cycle pacer mode >= 1 M GC cycles/s",
+         fmt("%.2f M/s", pc_b.cpu_rate() / 1e6) + " (wall: " + fmt("%.2f", pc_b.rate() / 1e6) + ")",
+         status(pc_b.cpu_rate() >= 1e6));
   target("sweep scaling on all cores (no numeric target)",
          fmt("%.2fx", sweep_speedup) + " with " + std::to_string(sweep_jobs) + " jobs (" +
              fmt("%.0f %% efficiency", 100 * sweep_speedup / sweep_jobs) + ")",

@@ -40,7 +40,8 @@ void GoPacer::commit(const CommitInputs& in) {
 
 // heapGoalInternal (mgcpacer.go@1.19).
 TriggerGoal GoPacer::goal_and_min_trigger(const HeapSnapshot& heap) const {
-  return heap_goal_internal(gc_percent_goal_, sweep_dist_min_trigger_, triggered_, heap_marked_, runtime_, heap);
+  return heap_goal_internal(gc_percent_goal_, sweep_dist_min_trigger_, triggered_, heap_marked_,
+                            runtime_.memory_limit_bytes, traits_.limit_headroom_percent, heap);
 }
 
 TriggerGoal GoPacer::trigger(const HeapSnapshot& heap) const {
@@ -59,13 +60,22 @@ WorkerPlan GoPacer::start_cycle(const CycleStartInputs& in) {
 
 // revise (mgcpacer.go@1.19): extrapolate the goal if scan work exceeds the estimate, then
 // assistWorkPerByte = remaining scan work / remaining heap distance.
-AssistRatio GoPacer::revise(const MarkProgress& in) const {
+AssistRatio GoPacer::revise(const MarkProgress& in) const { return redesign_assist_ratio(revise_inputs(in.heap), in); }
+
+ReviseInputs GoPacer::revise_inputs(const HeapSnapshot& heap) const {
   ReviseInputs r;
-  r.heap_goal_bytes = goal_and_min_trigger(in.heap).goal_bytes;
-  r.triggered_bytes = triggered_ == UINT64_MAX ? in.heap.heap_live_bytes : triggered_;
+  r.heap_goal_bytes = goal_and_min_trigger(heap).goal_bytes;
+  r.triggered_bytes = triggered_ == UINT64_MAX ? heap.heap_live_bytes : triggered_;
   r.expected_work_bytes = last_heap_scan_ + last_stack_scan_ + globals_;
+  r.globals_bytes = globals_;
   r.gc_percent = runtime_.gc_percent;
-  return redesign_assist_ratio(r, in, globals_);
+  return r;
+}
+
+bool GoPacer::frozen_revise_inputs(const HeapSnapshot& heap, ReviseInputs& out) const {
+  if (triggered_ == UINT64_MAX) return false;  // outside a cycle Tr follows heapLive
+  out = revise_inputs(heap);
+  return true;
 }
 
 // endCycle (mgcpacer.go@1.19): measure cons/mark and feed it to the PI controller.

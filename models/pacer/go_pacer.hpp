@@ -30,6 +30,7 @@ class GoPacer : public Pacer {
   TriggerGoal trigger(const HeapSnapshot& heap) const override;
   WorkerPlan start_cycle(const CycleStartInputs& in) override;
   AssistRatio revise(const MarkProgress& in) const override;
+  bool frozen_revise_inputs(const HeapSnapshot& heap, ReviseInputs& out) const override;
   CycleEndReport end_cycle(const CycleEndInputs& in) override;
   nlohmann::json state() const override;
 
@@ -37,6 +38,9 @@ class GoPacer : public Pacer {
   TriggerGoal goal_and_min_trigger(const HeapSnapshot& heap) const;
 
  private:
+  /// What revise() reads besides the progress (the triggered point is heapLive outside a cycle).
+  ReviseInputs revise_inputs(const HeapSnapshot& heap) const;
+
   GoPacerParams params_;
   RuntimeSettings runtime_;
   VersionTraits traits_;

@@ -42,13 +42,24 @@ WorkerPlan GoalRuleGoPacer::start_cycle(const CycleStartInputs& in) {
   return plan;
 }
 
-AssistRatio GoalRuleGoPacer::revise(const MarkProgress& in) const {
+ReviseInputs GoalRuleGoPacer::rule_revise_inputs(const HeapSnapshot& heap) const {
   ReviseInputs r;
-  r.heap_goal_bytes = rule_goal_and_min_trigger(in.heap).goal_bytes;
-  r.triggered_bytes = triggered_ == UINT64_MAX ? in.heap.heap_live_bytes : triggered_;
+  r.heap_goal_bytes = rule_goal_and_min_trigger(heap).goal_bytes;
+  r.triggered_bytes = triggered_ == UINT64_MAX ? heap.heap_live_bytes : triggered_;
   r.expected_work_bytes = expected_work_;
+  r.globals_bytes = globals_;
   r.gc_percent = runtime_.gc_percent;
-  return redesign_assist_ratio(r, in, globals_);
+  return r;
+}
+
+AssistRatio GoalRuleGoPacer::revise(const MarkProgress& in) const {
+  return redesign_assist_ratio(rule_revise_inputs(in.heap), in);
+}
+
+bool GoalRuleGoPacer::frozen_revise_inputs(const HeapSnapshot& heap, ReviseInputs& out) const {
+  if (triggered_ == UINT64_MAX) return false;  // outside a cycle Tr follows heapLive
+  out = rule_revise_inputs(heap);
+  return true;
 }
 
 CycleEndReport GoalRuleGoPacer::end_cycle(const CycleEndInputs& in) {

@@ -22,11 +22,13 @@ class GoalRuleGoPacer : public GoPacer {
   TriggerGoal trigger(const HeapSnapshot& heap) const override;
   WorkerPlan start_cycle(const CycleStartInputs& in) override;
   AssistRatio revise(const MarkProgress& in) const override;
+  bool frozen_revise_inputs(const HeapSnapshot& heap, ReviseInputs& out) const override;
   CycleEndReport end_cycle(const CycleEndInputs& in) override;
   nlohmann::json state() const override;
 
  private:
   TriggerGoal rule_goal_and_min_trigger(const HeapSnapshot& heap) const;
+  ReviseInputs rule_revise_inputs(const HeapSnapshot& heap) const;
 
   RuntimeSettings runtime_;
   GoalRule rule_;

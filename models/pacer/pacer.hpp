@@ -82,6 +82,8 @@ struct CycleEndInputs {
   sim::DurationNs idle_mark_cpu_ns = 0;
 };
 
+struct ReviseInputs;  // models/pacer/assist_ratio.hpp
+
 /// What the pacer learnt from the cycle, for statistics.
 struct CycleEndReport {
   uint64_t heap_goal_bytes = 0;     ///< heapGoal() at the end of mark (gctrace "goal", lastHeapGoal)
@@ -105,6 +107,14 @@ class Pacer {
   virtual TriggerGoal trigger(const HeapSnapshot& heap) const = 0;
   virtual WorkerPlan start_cycle(const CycleStartInputs& in) = 0;
   virtual AssistRatio revise(const MarkProgress& in) const = 0;
+  /// Optional fast path for drivers that revise many times per mark (the per-cycle harness revises
+  /// every 500 µs of mark time). Called during a mark, after start_cycle(). Returns true, with `out`
+  /// filled, if from now until the next end_cycle() revise(p) == redesign_assist_ratio(out, p)
+  /// (assist_ratio.hpp) for every p whose `heap` differs from `heap` at most in heap_live_bytes; the
+  /// driver may then call that inline function instead of revise(). The default offers none. A
+  /// subclass that overrides revise() must override this too (tests/models/test_pacer_strategies.cpp
+  /// checks every registered strategy).
+  virtual bool frozen_revise_inputs(const HeapSnapshot& /*heap*/, ReviseInputs& /*out*/) const { return false; }
   virtual CycleEndReport end_cycle(const CycleEndInputs& in) = 0;
   /// Estimator internals for outputs (JSON object).
   virtual nlohmann::json state() const { return nlohmann::json::object(); }

@@ -7,41 +7,6 @@
 
 namespace gcsim::pacer {
 
-AssistRatio redesign_assist_ratio(const ReviseInputs& r, const MarkProgress& in, uint64_t globals_bytes) {
-  const int64_t gc_percent = r.gc_percent < 0 ? 100000 : r.gc_percent;
-  const auto live = static_cast<int64_t>(in.heap.heap_live_bytes);
-  const auto work = static_cast<int64_t>(in.scan_work_done_bytes);
-  auto heap_goal = static_cast<int64_t>(r.heap_goal_bytes);
-  auto expected = static_cast<int64_t>(r.expected_work_bytes);
-  const auto max_work = static_cast<int64_t>(in.heap_scan_bytes + in.max_stack_scan_bytes + globals_bytes);
-  if (work > expected) {
-    // Keep the planned slope (N − Tr)/W_exp and extend it to the worst-case work, up to γ·N.
-    // (expected = 0 only before anything was ever scanned: then aim straight at the hard goal.)
-    const auto triggered = static_cast<int64_t>(r.triggered_bytes);
-    const auto hard =
-        static_cast<int64_t>((1.0 + static_cast<double>(gc_percent) / 100.0) * static_cast<double>(heap_goal));
-    int64_t ext = hard;
-    if (expected > 0) {
-      double e = static_cast<double>(heap_goal - triggered) / static_cast<double>(expected) *
-                     static_cast<double>(max_work) +
-                 static_cast<double>(triggered);
-      if (e < static_cast<double>(hard)) ext = static_cast<int64_t>(e);
-    }
-    heap_goal = ext;
-    expected = max_work;
-  }
-  if (live > heap_goal) {
-    heap_goal = static_cast<int64_t>(static_cast<double>(heap_goal) * 1.1);
-    expected = max_work;
-  }
-  int64_t work_remaining = expected - work;
-  if (work_remaining < 1000) work_remaining = 1000;
-  int64_t heap_remaining = heap_goal - live;
-  if (heap_remaining <= 0) heap_remaining = 1;
-  return AssistRatio{static_cast<double>(work_remaining) / static_cast<double>(heap_remaining),
-                     static_cast<double>(heap_remaining) / static_cast<double>(work_remaining)};
-}
-
 bool measure_cons_mark(const CycleEndInputs& in, sim::SimTimeNs mark_start_ns, uint64_t triggered_bytes,
                        double& utilization, double& out) {
   const sim::DurationNs duration = in.now - mark_start_ns;
@@ -60,7 +25,8 @@ bool measure_cons_mark(const CycleEndInputs& in, sim::SimTimeNs mark_start_ns, u
   return true;
 }
 
-RunwayPacer::RunwayPacer(const RuntimeSettings& runtime, const GoalRule& rule) : runtime_(runtime), rule_(rule) {}
+RunwayPacer::RunwayPacer(const RuntimeSettings& runtime, const GoalRule& rule)
+    : runtime_(runtime), limit_headroom_percent_(runtime.traits().limit_headroom_percent), rule_(rule) {}
 
 uint64_t RunwayPacer::gogc_goal_bytes() const {
   return rule_.goal_bytes(heap_marked_, last_stack_scan_, globals_, runtime_.gc_percent);
@@ -78,13 +44,14 @@ void RunwayPacer::commit(const CommitInputs& in) {
 
 // heapGoalInternal (mgcpacer.go@1.21): GOGC goal unless the memory limit is lower.
 TriggerGoal heap_goal_internal(uint64_t gc_percent_goal, uint64_t sweep_dist_min_trigger, uint64_t triggered,
-                               uint64_t heap_marked, const RuntimeSettings& runtime, const HeapSnapshot& heap) {
+                               uint64_t heap_marked, uint64_t memory_limit_bytes, bool limit_headroom_percent,
+                               const HeapSnapshot& heap) {
   TriggerGoal r;
   r.goal_bytes = gc_percent_goal;
-  if (runtime.memory_limit_bytes != kNoMemoryLimit) {
-    uint64_t limit_goal = memory_limit_heap_goal_bytes(runtime.memory_limit_bytes, heap.mapped_ready_bytes,
+  if (memory_limit_bytes != kNoMemoryLimit) {
+    uint64_t limit_goal = memory_limit_heap_goal_bytes(memory_limit_bytes, heap.mapped_ready_bytes,
                                                        heap.heap_free_bytes, heap.heap_alloc_bytes, heap_marked,
-                                                       runtime.traits().limit_headroom_percent);
+                                                       limit_headroom_percent);
     if (limit_goal < r.goal_bytes) {
       r.goal_bytes = limit_goal;
       r.trigger_bytes = 0;
@@ -99,7 +66,8 @@ TriggerGoal heap_goal_internal(uint64_t gc_percent_goal, uint64_t sweep_dist_min
 }
 
 TriggerGoal RunwayPacer::goal_and_min_trigger(const HeapSnapshot& heap) const {
-  return heap_goal_internal(gc_percent_goal_, sweep_dist_min_trigger_, triggered_, heap_marked_, runtime_, heap);
+  return heap_goal_internal(gc_percent_goal_, sweep_dist_min_trigger_, triggered_, heap_marked_,
+                            runtime_.memory_limit_bytes, limit_headroom_percent_, heap);
 }
 
 TriggerGoal RunwayPacer::trigger(const HeapSnapshot& heap) const {
@@ -114,13 +82,22 @@ WorkerPlan RunwayPacer::start_cycle(const CycleStartInputs& in) {
   return make_worker_plan(in.gomaxprocs, triggered_);
 }
 
-AssistRatio RunwayPacer::revise(const MarkProgress& in) const {
+ReviseInputs RunwayPacer::revise_inputs(const HeapSnapshot& heap) const {
   ReviseInputs r;
-  r.heap_goal_bytes = goal_and_min_trigger(in.heap).goal_bytes;
-  r.triggered_bytes = triggered_ == UINT64_MAX ? in.heap.heap_live_bytes : triggered_;
+  r.heap_goal_bytes = goal_and_min_trigger(heap).goal_bytes;
+  r.triggered_bytes = triggered_ == UINT64_MAX ? heap.heap_live_bytes : triggered_;
   r.expected_work_bytes = expected_work_bytes();
+  r.globals_bytes = globals_;
   r.gc_percent = runtime_.gc_percent;
-  return redesign_assist_ratio(r, in, globals_);
+  return r;
+}
+
+AssistRatio RunwayPacer::revise(const MarkProgress& in) const { return redesign_assist_ratio(revise_inputs(in.heap), in); }
+
+bool RunwayPacer::frozen_revise_inputs(const HeapSnapshot& heap, ReviseInputs& out) const {
+  if (triggered_ == UINT64_MAX) return false;  // outside a cycle Tr follows heapLive
+  out = revise_inputs(heap);
+  return true;
 }
 
 CycleEndReport RunwayPacer::end_cycle(const CycleEndInputs& in) {

@@ -4,30 +4,20 @@
 
 #include <cstdint>
 
+#include "models/pacer/assist_ratio.hpp"
 #include "models/pacer/goal_rule.hpp"
 #include "models/pacer/pacer.hpp"
 
 namespace gcsim::pacer {
 
-/// Inputs of the Go 1.19 assist ratio (revise, mgcpacer.go@1.19:L555-658), shared by every strategy
-/// that paces assists the redesign's way.
-struct ReviseInputs {
-  uint64_t heap_goal_bytes = 0;        ///< heapGoal() now
-  uint64_t triggered_bytes = 0;        ///< Tr: where the cycle's runway is measured from
-  uint64_t expected_work_bytes = 0;    ///< Ps + S + G (lastHeapScan + lastStackScan + globalsScan)
-  int32_t gc_percent = 100;            ///< GOGC (-1 = off → 100000 for the hard goal)
-};
-
-/// revise: extrapolate the goal along the planned slope when scan work exceeds the estimate, capped
-/// at the hard goal γ·N; past even that, pace to 1.1·N against the worst-case work
-/// W_max = Hs + Smax + G; then assistWorkPerByte = max(W_exp − W_done, 1000) / max(N − H, 1).
-AssistRatio redesign_assist_ratio(const ReviseInputs& r, const MarkProgress& in, uint64_t globals_bytes);
-
 /// heapGoalInternal (mgcpacer.go@1.19+): the GOGC goal unless the memory-limit goal is smaller; in the
 /// GOGC regime raised to the sweep-distance minimum and to Tr + 64 KiB during a cycle. `trigger_bytes`
-/// of the result is the minimum trigger. `triggered` = UINT64_MAX outside a cycle.
+/// of the result is the minimum trigger. `triggered` = UINT64_MAX outside a cycle. `memory_limit_bytes`
+/// and `limit_headroom_percent` are the runtime's GOMEMLIMIT and its version's headroom rule
+/// (VersionTraits, looked up once by the caller: revise() calls this on every pacing step).
 TriggerGoal heap_goal_internal(uint64_t gc_percent_goal, uint64_t sweep_dist_min_trigger, uint64_t triggered,
-                               uint64_t heap_marked, const RuntimeSettings& runtime, const HeapSnapshot& heap);
+                               uint64_t heap_marked, uint64_t memory_limit_bytes, bool limit_headroom_percent,
+                               const HeapSnapshot& heap);
 
 /// One cons/mark measurement as endCycle takes it; returns false (and leaves `out`) when skipped
 /// (no growth since the trigger or no scan work). `utilization` and `idle_utilization` are set.
@@ -46,6 +36,7 @@ class RunwayPacer : public Pacer {
   TriggerGoal trigger(const HeapSnapshot& heap) const override;
   WorkerPlan start_cycle(const CycleStartInputs& in) override;
   AssistRatio revise(const MarkProgress& in) const override;
+  bool frozen_revise_inputs(const HeapSnapshot& heap, ReviseInputs& out) const override;
   CycleEndReport end_cycle(const CycleEndInputs& in) override;
   nlohmann::json state() const override;
 
@@ -69,8 +60,11 @@ class RunwayPacer : public Pacer {
 
  private:
   TriggerGoal goal_and_min_trigger(const HeapSnapshot& heap) const;
+  /// What revise() reads besides the progress (the triggered point is heapLive outside a cycle).
+  ReviseInputs revise_inputs(const HeapSnapshot& heap) const;
 
   RuntimeSettings runtime_;
+  bool limit_headroom_percent_;  // runtime_.traits().limit_headroom_percent
   GoalRule rule_;
   uint64_t heap_marked_ = 0;
   uint64_t last_heap_scan_ = 0;

@@ -93,6 +93,10 @@ class Harness {
   Harness(const Scenario& s, pacer::Pacer& p, const HarnessOptions& o);
   CycleResult step(const CycleInputs& c);
   int cycles_run() const { return cycle_; }
+  /// Runtime semantics: revise periods simulated so far, and the loop steps they took (a run of
+  /// periods with the same outcome is one step when the pacer offers frozen_revise_inputs()).
+  int64_t periods_run() const { return periods_; }
+  int64_t steps_run() const { return steps_; }
 
  private:
   CycleResult step_runtime(const CycleInputs& c);
@@ -113,6 +117,8 @@ class Harness {
   uint64_t expected_work_ = 0;     // Ps + S + G of the last commit (runtime semantics)
   double cons_mark_in_use_ = 0;    // the estimate planned with this cycle
   bool estimate_in_use_ = true;
+  int64_t periods_ = 0;            // revise periods simulated (runtime semantics)
+  int64_t steps_ = 0;              // loop steps they took
 };
 
 /// Runs the whole scenario with a pacer built from `pacer_slot` ({"kind", "params"}).
