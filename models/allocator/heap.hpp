@@ -79,6 +79,12 @@ class Heap {
 
   /// mallocgc for object `id` on P `p`. `marking` tells whether allocation is black (mark phase).
   AllocOutcome alloc(uint32_t id, uint64_t size_bytes, bool pointerful, int p, bool marking);
+  /// mallocgc's common case, inline for the replay loop: a small, non-tiny object whose span
+  /// class has a free slot in P `p`'s cached span (mcache.nextFree without refill, malloc.go).
+  /// Does exactly what alloc() does then (AllocOutcome{slow_path = false, spans_swept = 0}) and
+  /// returns true; otherwise (new id, tiny, large, or a refill is needed) changes nothing and
+  /// returns false, and the caller uses alloc().
+  bool try_alloc_cached(uint32_t id, uint64_t size_bytes, bool pointerful, int p, bool marking);
   /// The object becomes unreachable. Returns its requested size.
   uint64_t free(uint32_t id);
   bool is_live(uint32_t id) const { return id < obj_flags_.size() && (obj_flags_[id] & kAlive); }
@@ -138,6 +144,10 @@ class Heap {
  private:
   enum : uint8_t { kAlive = 1, kPointerful = 2, kTiny = 4, kLarge = 8 };
   enum : uint8_t { kSpanInUse = 1, kSpanCached = 2, kSpanInPartial = 4 };
+  /// spanClass (mheap.go makeSpanClass): (sizeclass << 1) | noscan.
+  static constexpr uint8_t span_class(uint8_t sizeclass, bool noscan) {
+    return static_cast<uint8_t>((sizeclass << 1) | (noscan ? 1 : 0));
+  }
 
   struct Span {
     uint32_t npages = 0;
@@ -160,8 +170,15 @@ class Heap {
   void sweep_span(uint32_t s);
   uint32_t sweep_one();  // sweepone: next unswept span from the global list
   uint32_t deduct_sweep_credit(uint64_t span_bytes, uint64_t caller_pages);
-  void slot_died(uint32_t s);
+  void slot_died(uint32_t s) {
+    Span& sp = spans_[s];
+    ++sp.dead_count;
+    live_slot_bytes_ -= sp.elem_bytes;
+    --live_slots_;
+  }
   void tiny_block_unreferenced(uint32_t b);
+  [[gnu::cold]] void tiny_object_died(uint32_t b);
+  [[noreturn, gnu::cold]] static void dead_object(const char* what, uint32_t id);
   void ensure_object(uint32_t id);
   [[noreturn]] void over_budget(uint64_t objects, uint64_t spans) const;
   uint64_t budget_bytes_ = UINT64_MAX;
@@ -223,5 +240,59 @@ class Heap {
   uint64_t tiny_allocs_ = 0;
   uint64_t alloc_black_bytes_ = 0;
 };
+
+inline bool Heap::try_alloc_cached(uint32_t id, uint64_t size_bytes, bool pointerful, int p, bool marking) {
+  if (id >= obj_flags_.size() || (obj_flags_[id] & kAlive)) return false;
+  if ((!pointerful && size_bytes < kTinySizeBytes) || size_bytes > max_small_bytes_) return false;
+  uint64_t class_bytes = size_bytes;
+  if (malloc_headers_ && pointerful && size_bytes > 512) class_bytes += 8;  // mallocHeaderSize (1.22+)
+  const uint8_t spanclass = span_class(classes_.class_of(class_bytes), !pointerful);
+  const uint32_t s = cache_[static_cast<size_t>(p) * kNumSpanClasses + spanclass];
+  if (s == kNoIndex) return false;
+  Span& sp = spans_[s];
+  if (sp.alloc_count == sp.nelems) return false;
+  // From here on: alloc()'s small-object path with alloc_slot() finding room.
+  ++mallocs_;
+  live_object_bytes_ += size_bytes;
+  obj_bytes_[id] = size_bytes;
+  uint8_t flags = kAlive;
+  if (pointerful) {
+    flags |= kPointerful;
+    live_scan_bytes_ += size_bytes;
+    ++live_scan_slots_;
+    scan_alloc_pending_ += size_bytes;
+  }
+  ++sp.alloc_count;
+  const uint64_t slot_bytes = sp.elem_bytes;
+  heap_alloc_bytes_ += slot_bytes;
+  total_alloc_bytes_ += slot_bytes;
+  live_slot_bytes_ += slot_bytes;
+  ++live_slots_;
+  if (marking) alloc_black_bytes_ += slot_bytes;
+  obj_home_[id] = s;
+  obj_flags_[id] = flags;
+  return true;
+}
+
+// The object becomes unreachable (detach() + free_detached(), inline for the replay loop).
+inline uint64_t Heap::free(uint32_t id) {
+  if (!is_live(id)) [[unlikely]]
+    dead_object("free", id);
+  const uint8_t flags = obj_flags_[id];
+  const uint64_t bytes = obj_bytes_[id];
+  const uint32_t home = obj_home_[id];
+  obj_flags_[id] = 0;
+  live_object_bytes_ -= bytes;
+  if (flags & kPointerful) {
+    live_scan_bytes_ -= bytes;
+    --live_scan_slots_;
+  }
+  if (flags & kTiny) {
+    tiny_object_died(home);
+  } else {
+    slot_died(home);
+  }
+  return bytes;
+}
 
 }  // namespace gcsim::alloc

@@ -300,6 +300,87 @@ double GoProcess::assist(uint32_t g) {
   return r.cpu_ns;
 }
 
+// run_mutator's common case outside the mark phase, with the clock and counters in registers:
+// allocations served from the P's cached span (Heap::try_alloc_cached), frees, and pointer writes
+// and CPU work of goroutines already on a P. Each event does exactly what run_mutator's switch
+// does with it, in the same order (floating-point sums included). Returns before the first event
+// it does not handle alone (run_mutator's switch takes that one), at the end of the batch, when
+// the clock reaches stop_at or max_simulated_ns, and before the event that reports progress.
+void GoProcess::replay_common_events(sim::SimTimeNs stop_at) {
+  const sim::SimTimeNs clock_stop =
+      s_.max_simulated_ns > 0 ? std::min(stop_at, s_.max_simulated_ns) : stop_at;
+  const size_t first = buf_pos_;
+  size_t end = buf_len_;
+  // Events that can be counted before the one whose count is a multiple of kProgressMask + 1.
+  if (progress_) end = std::min<size_t>(end, first + static_cast<size_t>((events_ | kProgressMask) - events_));
+  const workload::TraceEvent* buf = buf_.data();
+  double* p_cpu = p_mutator_cpu_ns_.data();
+  const CostModel& c = s_.cost;
+  const double alloc_ns = c.alloc_ns;
+  const double alloc_zero_ns_per_byte = c.alloc_zero_ns_per_byte;
+  const double write_ns = c.ptr_write_ns + 0.0;  // run_mutator's per-write cost outside mark
+  const double inv_parallelism = inv_parallelism_;
+  sim::SimTimeNs now = now_;
+  double residual_ns = wall_residual_ns_;
+  double mutator_cpu_ns = rec_.totals.mutator_cpu_ns;
+  double ptr_write_cpu_ns = rec_.totals.ptr_write_cpu_ns;
+  uint64_t ptr_writes = rec_.totals.ptr_writes;
+  uint64_t requested_bytes = requested_bytes_;
+  // advance_cpu() on the local clock.
+  auto advance = [&](double cpu_ns) __attribute__((always_inline)) {
+    residual_ns += cpu_ns * inv_parallelism;
+    if (residual_ns >= 1.0) {
+      auto whole = static_cast<sim::SimTimeNs>(residual_ns);
+      now += whole;
+      residual_ns -= static_cast<double>(whole);
+    }
+  };
+  auto running_p = [&](uint32_t g) __attribute__((always_inline)) {
+    return g < assist_bytes_.size() && stacks_.alive(g) ? sched_.running_p(g) : sched::Scheduler::kNoP;
+  };
+  size_t pos = first;
+  for (; pos < end && now < clock_stop; ++pos) {
+    const workload::TraceEvent& ev = buf[pos];
+    if (ev.kind == workload::EventKind::kAlloc) {
+      const int p = running_p(ev.goroutine);
+      if (p < 0 || !heap_.try_alloc_cached(ev.object_id, ev.size_bytes, ev.pointerful, p, false)) break;
+      const double cpu = alloc_ns + alloc_zero_ns_per_byte * static_cast<double>(ev.size_bytes);
+      requested_bytes += ev.size_bytes;
+      mutator_cpu_ns += cpu;
+      p_cpu[p] += cpu;
+      advance(cpu);
+    } else if (ev.kind == workload::EventKind::kFree) {
+      heap_.free(ev.object_id);
+    } else if (ev.kind == workload::EventKind::kPtrWrite) {
+      const int p = running_p(ev.goroutine);
+      if (p < 0) break;
+      const double cpu = static_cast<double>(ev.value) * write_ns;
+      p_cpu[p] += cpu;
+      ptr_writes += ev.value;
+      ptr_write_cpu_ns += cpu;
+      mutator_cpu_ns += cpu;
+      advance(cpu);
+    } else if (ev.kind == workload::EventKind::kWork) {
+      const int p = running_p(ev.goroutine);
+      if (p < 0) break;
+      const auto ns = static_cast<double>(ev.value);
+      mutator_cpu_ns += ns;
+      p_cpu[p] += ns;
+      advance(ns);
+    } else {
+      break;
+    }
+  }
+  buf_pos_ = pos;
+  events_ += pos - first;
+  now_ = now;
+  wall_residual_ns_ = residual_ns;
+  rec_.totals.mutator_cpu_ns = mutator_cpu_ns;
+  rec_.totals.ptr_write_cpu_ns = ptr_write_cpu_ns;
+  rec_.totals.ptr_writes = ptr_writes;
+  requested_bytes_ = requested_bytes;
+}
+
 GoProcess::Stop GoProcess::run_mutator(sim::SimTimeNs limit) {
   const CostModel& c = s_.cost;
   const bool marking = phase_ == Phase::kMark;
@@ -318,6 +399,10 @@ GoProcess::Stop GoProcess::run_mutator(sim::SimTimeNs limit) {
       buf_len_ = source_.next_batch(buf_.data(), buf_.size());
       buf_pos_ = 0;
       if (buf_len_ == 0) return Stop::kEnd;
+    }
+    if (!marking) {
+      replay_common_events(stop_at);
+      if (buf_pos_ == buf_len_ || now_ >= stop_at) continue;
     }
     const workload::TraceEvent& ev = buf_[buf_pos_++];
     if ((++events_ & kProgressMask) == 0 && progress_) progress_(events_, now_);
