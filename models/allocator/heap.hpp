@@ -84,7 +84,15 @@ class Heap {
   /// Does exactly what alloc() does then (AllocOutcome{slow_path = false, spans_swept = 0}) and
   /// returns true; otherwise (new id, tiny, large, or a refill is needed) changes nothing and
   /// returns false, and the caller uses alloc().
-  bool try_alloc_cached(uint32_t id, uint64_t size_bytes, bool pointerful, int p, bool marking);
+  bool try_alloc_cached(uint32_t id, uint64_t size_bytes, bool pointerful, int p, bool marking) {
+    const int spanclass = small_span_class(size_bytes, pointerful);
+    return spanclass >= 0 &&
+           try_alloc_cached(id, size_bytes, pointerful, static_cast<uint8_t>(spanclass), p, marking);
+  }
+  /// The span class alloc() uses for a small, non-tiny object, or -1 for tiny and large objects.
+  int small_span_class(uint64_t size_bytes, bool pointerful) const;
+  /// try_alloc_cached() with the span class already looked up (small_span_class() >= 0).
+  bool try_alloc_cached(uint32_t id, uint64_t size_bytes, bool pointerful, uint8_t spanclass, int p, bool marking);
   /// The object becomes unreachable. Returns its requested size.
   uint64_t free(uint32_t id);
   bool is_live(uint32_t id) const { return id < obj_flags_.size() && (obj_flags_[id] & kAlive); }
@@ -241,12 +249,16 @@ class Heap {
   uint64_t alloc_black_bytes_ = 0;
 };
 
-inline bool Heap::try_alloc_cached(uint32_t id, uint64_t size_bytes, bool pointerful, int p, bool marking) {
-  if (id >= obj_flags_.size() || (obj_flags_[id] & kAlive)) return false;
-  if ((!pointerful && size_bytes < kTinySizeBytes) || size_bytes > max_small_bytes_) return false;
+inline int Heap::small_span_class(uint64_t size_bytes, bool pointerful) const {
+  if ((!pointerful && size_bytes < kTinySizeBytes) || size_bytes > max_small_bytes_) return -1;
   uint64_t class_bytes = size_bytes;
   if (malloc_headers_ && pointerful && size_bytes > 512) class_bytes += 8;  // mallocHeaderSize (1.22+)
-  const uint8_t spanclass = span_class(classes_.class_of(class_bytes), !pointerful);
+  return span_class(classes_.class_of(class_bytes), !pointerful);
+}
+
+inline bool Heap::try_alloc_cached(uint32_t id, uint64_t size_bytes, bool pointerful, uint8_t spanclass, int p,
+                                   bool marking) {
+  if (id >= obj_flags_.size() || (obj_flags_[id] & kAlive)) return false;
   const uint32_t s = cache_[static_cast<size_t>(p) * kNumSpanClasses + spanclass];
   if (s == kNoIndex) return false;
   Span& sp = spans_[s];

@@ -335,15 +335,35 @@ void GoProcess::replay_common_events(sim::SimTimeNs stop_at) {
       residual_ns -= static_cast<double>(whole);
     }
   };
+  // The P of a live goroutine that is on one, else kNoP. Goroutines and Ps do not change inside
+  // this loop, so the last answer is kept (traces run one goroutine for many events in a row).
+  uint32_t last_g = UINT32_MAX;
+  int last_p = sched::Scheduler::kNoP;
   auto running_p = [&](uint32_t g) __attribute__((always_inline)) {
-    return g < assist_bytes_.size() && stacks_.alive(g) ? sched_.running_p(g) : sched::Scheduler::kNoP;
+    if (g != last_g) {
+      last_g = g;
+      last_p = g < assist_bytes_.size() && stacks_.alive(g) ? sched_.running_p(g) : sched::Scheduler::kNoP;
+    }
+    return last_p;
   };
+  // The span class of the last allocation's size and scan-ness (a pure function of both).
+  uint64_t last_size_bytes = 0;
+  bool last_pointerful = false;
+  int last_spanclass = -1;
   size_t pos = first;
   for (; pos < end && now < clock_stop; ++pos) {
     const workload::TraceEvent& ev = buf[pos];
     if (ev.kind == workload::EventKind::kAlloc) {
       const int p = running_p(ev.goroutine);
-      if (p < 0 || !heap_.try_alloc_cached(ev.object_id, ev.size_bytes, ev.pointerful, p, false)) break;
+      if (ev.size_bytes != last_size_bytes || ev.pointerful != last_pointerful) {
+        last_size_bytes = ev.size_bytes;
+        last_pointerful = ev.pointerful;
+        last_spanclass = heap_.small_span_class(ev.size_bytes, ev.pointerful);
+      }
+      if (p < 0 || last_spanclass < 0 ||
+          !heap_.try_alloc_cached(ev.object_id, ev.size_bytes, ev.pointerful, static_cast<uint8_t>(last_spanclass), p,
+                                  false))
+        break;
       const double cpu = alloc_ns + alloc_zero_ns_per_byte * static_cast<double>(ev.size_bytes);
       requested_bytes += ev.size_bytes;
       mutator_cpu_ns += cpu;
