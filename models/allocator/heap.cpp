@@ -56,6 +56,16 @@ void Heap::ensure_object(uint32_t id) {
   }
 }
 
+void Heap::reserve_objects(uint64_t bound) {
+  // The capacity ensure_object's doubling reaches for ids issued in increasing order (dense ids).
+  const uint64_t room = budget_bytes_ / kSimBytesPerObject;
+  uint64_t n = 0;
+  while (n < bound && n < room) n = std::min(std::max(n + 1, 2 * n), room);
+  obj_home_.reserve(static_cast<size_t>(n));
+  obj_bytes_.reserve(static_cast<size_t>(n));
+  obj_flags_.reserve(static_cast<size_t>(n));
+}
+
 void Heap::flush_scan_alloc() {
   if (!scan_alloc_frozen_) heap_scan_bytes_ += scan_alloc_pending_;
   scan_alloc_pending_ = 0;

@@ -142,6 +142,10 @@ class Heap {
   /// (estimated at kSimBytesPerObject per object id and 2·sizeof(Span) per span). Growing past it
   /// throws InputError("sim.max_memory_bytes", ...) instead of exhausting the machine.
   void set_memory_budget(uint64_t bytes) { budget_bytes_ = bytes; }
+  /// Reserves (without using) room in the object tables for ids below `bound` (a trace's
+  /// object_id_bound), as far as the memory budget allows, so that growing them on demand does
+  /// not copy. Sizes, and so every result and budget check, are unchanged.
+  void reserve_objects(uint64_t bound);
   /// Simulator bytes charged per object id: the heap's own tables (13 B) plus an allowance for a
   /// text reader's label table (IdRenumberer, ~16 B per entry at a load factor of 1/3).
   static constexpr uint64_t kSimBytesPerObject = 64;

@@ -29,6 +29,7 @@ GoProcess::GoProcess(const ProcessSettings& settings, workload::EventSource& sou
       limiter_(settings.runtime.gomaxprocs),
       buf_(kBatch) {
   heap_.set_memory_budget(s_.max_memory_bytes);
+  heap_.reserve_objects(source_.object_id_bound());
   check_invariants_ = invariant_checks_built_in() || s_.check_invariants;
 }
 
