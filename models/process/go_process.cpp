@@ -301,12 +301,14 @@ double GoProcess::assist(uint32_t g) {
   return r.cpu_ns;
 }
 
-// run_mutator's common case outside the mark phase, with the clock and counters in registers:
-// allocations served from the P's cached span (Heap::try_alloc_cached), frees, and pointer writes
-// and CPU work of goroutines already on a P. Each event does exactly what run_mutator's switch
-// does with it, in the same order (floating-point sums included). Returns before the first event
-// it does not handle alone (run_mutator's switch takes that one), at the end of the batch, when
-// the clock reaches stop_at or max_simulated_ns, and before the event that reports progress.
+// run_mutator's common case, with the clock and counters in registers: allocations served from
+// the P's cached span (Heap::try_alloc_cached) that need no assist, frees, and pointer writes and
+// CPU work of goroutines already on a P. kMarking is run_mutator's `marking`. Each event does
+// exactly what run_mutator's switch does with it, in the same order (floating-point sums
+// included). Returns before the first event it does not handle alone (run_mutator's switch takes
+// that one), at the end of the batch, when the clock reaches stop_at or max_simulated_ns, and
+// before the event that reports progress.
+template <bool kMarking>
 void GoProcess::replay_common_events(sim::SimTimeNs stop_at) {
   const sim::SimTimeNs clock_stop =
       s_.max_simulated_ns > 0 ? std::min(stop_at, s_.max_simulated_ns) : stop_at;
@@ -316,16 +318,28 @@ void GoProcess::replay_common_events(sim::SimTimeNs stop_at) {
   if (progress_) end = std::min<size_t>(end, first + static_cast<size_t>((events_ | kProgressMask) - events_));
   const workload::TraceEvent* buf = buf_.data();
   double* p_cpu = p_mutator_cpu_ns_.data();
+  int64_t* assist_bytes = assist_bytes_.data();
   const CostModel& c = s_.cost;
   const double alloc_ns = c.alloc_ns;
   const double alloc_zero_ns_per_byte = c.alloc_zero_ns_per_byte;
-  const double write_ns = c.ptr_write_ns + 0.0;  // run_mutator's per-write cost outside mark
+  const double mark_alloc_ns = c.mark_alloc_ns;
+  const double write_ns = c.ptr_write_ns + (kMarking ? c.write_barrier_ns : 0.0);
+  const double wb_buffer_flush_ns = c.wb_buffer_flush_ns;
+  // gcAssistAlloc returns at once while the CPU limiter is on (mgcmark.go@1.19); otherwise a
+  // goroutine in debt assists, which this loop leaves to run_mutator.
+  const bool assists = kMarking && !limiter_.limiting();
   const double inv_parallelism = inv_parallelism_;
   sim::SimTimeNs now = now_;
   double residual_ns = wall_residual_ns_;
   double mutator_cpu_ns = rec_.totals.mutator_cpu_ns;
   double ptr_write_cpu_ns = rec_.totals.ptr_write_cpu_ns;
   uint64_t ptr_writes = rec_.totals.ptr_writes;
+  double ptr_write_cpu_during_mark_ns = rec_.totals.ptr_write_cpu_during_mark_ns;
+  uint64_t ptr_writes_during_mark = rec_.totals.ptr_writes_during_mark;
+  uint64_t barrier_writes = cur_.barrier_writes;
+  uint64_t barrier_shades = cur_.barrier_shades;
+  uint64_t barrier_flushes = cur_.barrier_flushes;
+  uint64_t wb_buffered = wb_buffered_;
   uint64_t requested_bytes = requested_bytes_;
   // advance_cpu() on the local clock.
   auto advance = [&](double cpu_ns) __attribute__((always_inline)) {
@@ -361,11 +375,18 @@ void GoProcess::replay_common_events(sim::SimTimeNs stop_at) {
         last_pointerful = ev.pointerful;
         last_spanclass = heap_.small_span_class(ev.size_bytes, ev.pointerful);
       }
-      if (p < 0 || last_spanclass < 0 ||
-          !heap_.try_alloc_cached(ev.object_id, ev.size_bytes, ev.pointerful, static_cast<uint8_t>(last_spanclass), p,
-                                  false))
+      if (p < 0 || last_spanclass < 0) break;
+      // mallocgc charges the goroutine before allocating (gcAssistBytes -= size).
+      const int64_t assist_after = kMarking ? assist_bytes[ev.goroutine] - static_cast<int64_t>(ev.size_bytes) : 0;
+      if (assists && assist_after < 0) break;
+      if (!heap_.try_alloc_cached(ev.object_id, ev.size_bytes, ev.pointerful, static_cast<uint8_t>(last_spanclass), p,
+                                  kMarking))
         break;
-      const double cpu = alloc_ns + alloc_zero_ns_per_byte * static_cast<double>(ev.size_bytes);
+      double cpu = alloc_ns + alloc_zero_ns_per_byte * static_cast<double>(ev.size_bytes);
+      if constexpr (kMarking) {
+        cpu += mark_alloc_ns;
+        assist_bytes[ev.goroutine] = assist_after;
+      }
       requested_bytes += ev.size_bytes;
       mutator_cpu_ns += cpu;
       p_cpu[p] += cpu;
@@ -375,10 +396,24 @@ void GoProcess::replay_common_events(sim::SimTimeNs stop_at) {
     } else if (ev.kind == workload::EventKind::kPtrWrite) {
       const int p = running_p(ev.goroutine);
       if (p < 0) break;
-      const double cpu = static_cast<double>(ev.value) * write_ns;
+      double cpu = static_cast<double>(ev.value) * write_ns;
+      if constexpr (kMarking) {
+        // Hybrid barrier (mbarrier.go), as in run_mutator.
+        barrier_writes += ev.value;
+        barrier_shades += 2 * ev.value;
+        wb_buffered += ev.value;
+        const uint64_t flushes = wb_buffered / 256;
+        wb_buffered %= 256;
+        barrier_flushes += flushes;
+        cpu += static_cast<double>(flushes) * wb_buffer_flush_ns;
+      }
       p_cpu[p] += cpu;
       ptr_writes += ev.value;
       ptr_write_cpu_ns += cpu;
+      if constexpr (kMarking) {
+        ptr_writes_during_mark += ev.value;
+        ptr_write_cpu_during_mark_ns += cpu;
+      }
       mutator_cpu_ns += cpu;
       advance(cpu);
     } else if (ev.kind == workload::EventKind::kWork) {
@@ -399,6 +434,12 @@ void GoProcess::replay_common_events(sim::SimTimeNs stop_at) {
   rec_.totals.mutator_cpu_ns = mutator_cpu_ns;
   rec_.totals.ptr_write_cpu_ns = ptr_write_cpu_ns;
   rec_.totals.ptr_writes = ptr_writes;
+  rec_.totals.ptr_write_cpu_during_mark_ns = ptr_write_cpu_during_mark_ns;
+  rec_.totals.ptr_writes_during_mark = ptr_writes_during_mark;
+  cur_.barrier_writes = barrier_writes;
+  cur_.barrier_shades = barrier_shades;
+  cur_.barrier_flushes = barrier_flushes;
+  wb_buffered_ = wb_buffered;
   requested_bytes_ = requested_bytes;
 }
 
@@ -421,10 +462,12 @@ GoProcess::Stop GoProcess::run_mutator(sim::SimTimeNs limit) {
       buf_pos_ = 0;
       if (buf_len_ == 0) return Stop::kEnd;
     }
-    if (!marking) {
-      replay_common_events(stop_at);
-      if (buf_pos_ == buf_len_ || now_ >= stop_at) continue;
+    if (marking) {
+      replay_common_events<true>(stop_at);
+    } else {
+      replay_common_events<false>(stop_at);
     }
+    if (buf_pos_ == buf_len_ || now_ >= stop_at) continue;
     const workload::TraceEvent& ev = buf_[buf_pos_++];
     if ((++events_ & kProgressMask) == 0 && progress_) progress_(events_, now_);
     if (s_.max_simulated_ns > 0 && now_ >= s_.max_simulated_ns) return Stop::kEnd;
