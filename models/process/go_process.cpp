@@ -11,7 +11,7 @@
 namespace gcsim {
 namespace {
 
-constexpr size_t kBatch = 4096;
+constexpr size_t kBatch = 1024;
 constexpr uint32_t kMaxGoroutineId = (1u << 22) - 1;
 constexpr uint64_t kOverAssistWork = 64 << 10;  // gcOverAssistWork (mgcmark.go)
 constexpr uint64_t kProgressMask = (1u << 20) - 1;
