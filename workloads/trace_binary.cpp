@@ -191,8 +191,8 @@ size_t BinaryTraceReader::decode_window(const uint8_t*& p_ref, const uint8_t* en
   // Records that start before `limit` lie wholly inside the window unless the file is truncated.
   const uint8_t* limit = kLast ? end : end - kMaxBinaryRecordBytes;
   uint64_t* bits = live_bits_.data();
-  size_t bit_words = live_bits_.size();
-  const uint64_t id_limit = id_limit_;
+  // Ids below this are in range and have a liveness bit: one compare on the common path.
+  uint64_t fast_ids = std::min<uint64_t>(id_limit_, uint64_t{live_bits_.size()} * 64);
   auto field = [&](const uint8_t* rec) __attribute__((always_inline)) -> uint64_t {
     uint64_t v = 0;
     if ((!kLast || end - p >= 10) && get_varint_short(p, v)) [[likely]]
@@ -213,23 +213,23 @@ size_t BinaryTraceReader::decode_window(const uint8_t*& p_ref, const uint8_t* en
     return static_cast<uint32_t>(ranged(rec, "g", 0, kMaxGoroutine));
   };
   // alloc makes a not-live id live; free releases a live one (pool_put/pool_get: decode_pool).
-  // The helpers are forced inline: otherwise bits/bit_words live in memory, ~15% slower on ring traces.
+  // The helpers are forced inline: otherwise bits/fast_ids live in memory, ~15% slower on ring traces.
   auto make_live = [&](uint64_t id, const uint8_t* rec) __attribute__((always_inline)) {
     const size_t word = static_cast<size_t>(id >> 6);
     const uint64_t bit = uint64_t{1} << (id & 63);
-    if (id < id_limit && word < bit_words && (bits[word] & bit) == 0) [[likely]] {
+    if (id < fast_ids && (bits[word] & bit) == 0) [[likely]] {
       bits[word] |= bit;
     } else {
       alloc_slow(id, rec);
       bits = live_bits_.data();
-      bit_words = live_bits_.size();
+      fast_ids = std::min<uint64_t>(id_limit_, uint64_t{live_bits_.size()} * 64);
     }
     return static_cast<uint32_t>(id);
   };
   auto release = [&](uint64_t id, const uint8_t* rec) __attribute__((always_inline)) {
     const size_t word = static_cast<size_t>(id >> 6);
     const uint64_t bit = uint64_t{1} << (id & 63);
-    if (id >= id_limit || word >= bit_words || (bits[word] & bit) == 0) [[unlikely]]
+    if (id >= fast_ids || (bits[word] & bit) == 0) [[unlikely]]
       free_error(id, rec);
     bits[word] &= ~bit;
     return static_cast<uint32_t>(id);
@@ -292,7 +292,7 @@ size_t BinaryTraceReader::decode_window(const uint8_t*& p_ref, const uint8_t* en
         out[n] = TraceEvent{};
         p = decode_pool(rec, end, out[n]);
         bits = live_bits_.data();
-        bit_words = live_bits_.size();
+        fast_ids = std::min<uint64_t>(id_limit_, uint64_t{live_bits_.size()} * 64);
         break;
       default:
         bad_tag(rec);
