@@ -175,6 +175,52 @@ void BinaryTraceReader::free_error(uint64_t id, const uint8_t* rec) const {
                               " is not live (never allocated, or already freed or put into a pool)");
 }
 
+// Values of at most 4 varint bytes (< 2^28) are within every field's upper bound.
+static_assert(kMaxGoroutine >= (uint64_t{1} << 28) && kMaxSizeBytes >= (uint64_t{1} << 28) &&
+                  kMaxWorkNs >= (uint64_t{1} << 28) && kMaxWriteCount >= (uint64_t{1} << 28),
+              "decode_hot relies on 4-byte varints being in range");
+
+size_t BinaryTraceReader::decode_hot(const uint8_t*& p_ref, const uint8_t* limit, TraceEvent* out, size_t n,
+                                     size_t cap) {
+  const uint8_t* p = p_ref;
+  uint64_t* const bits = live_bits_.data();
+  // Ids below this are in range and have a liveness bit.
+  const uint64_t fast_ids = std::min<uint64_t>(id_limit_, uint64_t{live_bits_.size()} * 64);
+  while (n < cap && p < limit) {
+    const uint8_t tag = *p;
+    const uint8_t* q = p + 1;
+    uint64_t a = 0, b = 0, c = 0;
+    if ((tag & 0x7f) == 0) {  // alloc: obj, g, size_bytes
+      if (!get_varint_short(q, a) || !get_varint_short(q, b) || !get_varint_short(q, c) || c == 0 || a >= fast_ids)
+        break;
+      const uint64_t bit = uint64_t{1} << (a & 63);
+      uint64_t& word = bits[a >> 6];
+      if (word & bit) break;
+      word |= bit;
+      out[n] = TraceEvent{EventKind::kAlloc, tag != 0, static_cast<uint32_t>(b), static_cast<uint32_t>(a), 0, c, 0};
+    } else if (tag == 0x01) {  // free: obj
+      if (!get_varint_short(q, a) || a >= fast_ids) break;
+      const uint64_t bit = uint64_t{1} << (a & 63);
+      uint64_t& word = bits[a >> 6];
+      if (!(word & bit)) break;
+      word &= ~bit;
+      out[n] = TraceEvent{EventKind::kFree, false, 0, static_cast<uint32_t>(a), 0, 0, 0};
+    } else if (tag == 0x03) {  // write: g, count (>= 1)
+      if (!get_varint_short(q, b) || !get_varint_short(q, c) || c == 0) break;
+      out[n] = TraceEvent{EventKind::kPtrWrite, false, static_cast<uint32_t>(b), 0, 0, 0, c};
+    } else if (tag == 0x02) {  // work: g, ns
+      if (!get_varint_short(q, b) || !get_varint_short(q, c)) break;
+      out[n] = TraceEvent{EventKind::kWork, false, static_cast<uint32_t>(b), 0, 0, 0, c};
+    } else {
+      break;
+    }
+    p = q;
+    ++n;
+  }
+  p_ref = p;
+  return n;
+}
+
 size_t BinaryTraceReader::decode(const uint8_t*& p, const uint8_t* end, bool last, TraceEvent* out, size_t n,
                                  size_t cap) {
   return last ? decode_window<true>(p, end, out, n, cap) : decode_window<false>(p, end, out, n, cap);
@@ -242,6 +288,10 @@ size_t BinaryTraceReader::decode_window(const uint8_t*& p_ref, const uint8_t* en
   };
   // Stop at `cap` events or at `limit`, whichever comes first.
   while (n < cap && p < limit) {
+    if constexpr (!kLast) {
+      n = decode_hot(p, limit, out, n, cap);
+      if (n == cap || p >= limit) break;
+    }
     const uint8_t* rec = p;
     const uint8_t tag = *p++;
     switch (tag) {
