@@ -96,7 +96,9 @@ std::string hex_byte(uint8_t b) {
 
 // ---------------------------------------------------------------- reader
 
-BinaryTraceReader::BinaryTraceReader(const std::string& path) : in_(path) { read_header(); }
+BinaryTraceReader::BinaryTraceReader(const std::string& path) : in_(path, BufferedFileReader::Mapped{}) {
+  read_header();
+}
 
 std::string BinaryTraceReader::describe() const { return "trace " + in_.path() + " (binary, version 1)"; }
 
