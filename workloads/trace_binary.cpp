@@ -293,6 +293,10 @@ size_t BinaryTraceReader::decode_window(const uint8_t*& p_ref, const uint8_t* en
     if constexpr (!kLast) {
       n = decode_hot(p, limit, out, n, cap);
       if (n == cap || p >= limit) break;
+    } else if (end - p > static_cast<ptrdiff_t>(kMaxBinaryRecordBytes)) {
+      // The last window too, up to its final kMaxBinaryRecordBytes.
+      n = decode_hot(p, end - kMaxBinaryRecordBytes, out, n, cap);
+      if (n == cap || p >= limit) break;
     }
     const uint8_t* rec = p;
     const uint8_t tag = *p++;
