@@ -3,6 +3,10 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <new>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "models/allocator/page_heap.hpp"
@@ -11,6 +15,30 @@
 namespace gcsim::alloc {
 
 inline constexpr uint32_t kNoIndex = UINT32_MAX;
+
+/// std::allocator whose value-initialisation (vector::resize) leaves trivial elements
+/// default-initialised, i.e. unwritten: no pass over new memory for tables that are written before
+/// they are read.
+template <typename T>
+struct UninitAllocator : std::allocator<T> {
+  template <typename U>
+  struct rebind {
+    using other = UninitAllocator<U>;
+  };
+  UninitAllocator() = default;
+  template <typename U>
+  UninitAllocator(const UninitAllocator<U>&) noexcept {}
+  template <typename U>
+  void construct(U* p) noexcept(std::is_nothrow_default_constructible_v<U>) {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <typename U, typename... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
+template <typename T>
+using UninitVector = std::vector<T, UninitAllocator<T>>;
 inline constexpr int kNumSpanClasses = static_cast<int>(kNumSizeClasses) * 2;  // numSpanClasses (mheap.go)
 
 /// What one allocation did, so the caller can charge CPU costs and run the trigger test.
@@ -203,8 +231,10 @@ class Heap {
   PageHeap pages_;
 
   // Objects, indexed by dense id.
-  std::vector<uint32_t> obj_home_;   // span index, or tiny block index for tiny objects
-  std::vector<uint64_t> obj_bytes_;  // requested size
+  // Growing these two leaves the new entries uninitialised (UninitAllocator): an entry is written
+  // when its id is allocated and read only while the id is live (obj_flags_ & kAlive).
+  UninitVector<uint32_t> obj_home_;   // span index, or tiny block index for tiny objects
+  UninitVector<uint64_t> obj_bytes_;  // requested size
   std::vector<uint8_t> obj_flags_;
 
   // Tiny blocks (16-byte slots of span class (2, noscan) holding several tiny objects).
