@@ -188,36 +188,50 @@ size_t BinaryTraceReader::decode_hot(const uint8_t*& p_ref, const uint8_t* limit
   uint64_t* const bits = live_bits_.data();
   // Ids below this are in range and have a liveness bit.
   const uint64_t fast_ids = std::min<uint64_t>(id_limit_, uint64_t{live_bits_.size()} * 64);
-  while (n < cap && p < limit) {
+  // Decodes the record at p into out[n] and advances p; false (p unchanged) if it is not for here.
+  auto one = [&]() __attribute__((always_inline)) -> bool {
     const uint8_t tag = *p;
     const uint8_t* q = p + 1;
     uint64_t a = 0, b = 0, c = 0;
     if ((tag & 0x7f) == 0) {  // alloc: obj, g, size_bytes
       if (!get_varint_short(q, a) || !get_varint_short(q, b) || !get_varint_short(q, c) || c == 0 || a >= fast_ids)
-        break;
+        return false;
       const uint64_t bit = uint64_t{1} << (a & 63);
       uint64_t& word = bits[a >> 6];
-      if (word & bit) break;
+      if (word & bit) return false;
       word |= bit;
       out[n] = TraceEvent{EventKind::kAlloc, tag != 0, static_cast<uint32_t>(b), static_cast<uint32_t>(a), 0, c, 0};
     } else if (tag == 0x01) {  // free: obj
-      if (!get_varint_short(q, a) || a >= fast_ids) break;
+      if (!get_varint_short(q, a) || a >= fast_ids) return false;
       const uint64_t bit = uint64_t{1} << (a & 63);
       uint64_t& word = bits[a >> 6];
-      if (!(word & bit)) break;
+      if (!(word & bit)) return false;
       word &= ~bit;
       out[n] = TraceEvent{EventKind::kFree, false, 0, static_cast<uint32_t>(a), 0, 0, 0};
     } else if (tag == 0x03) {  // write: g, count (>= 1)
-      if (!get_varint_short(q, b) || !get_varint_short(q, c) || c == 0) break;
+      if (!get_varint_short(q, b) || !get_varint_short(q, c) || c == 0) return false;
       out[n] = TraceEvent{EventKind::kPtrWrite, false, static_cast<uint32_t>(b), 0, 0, 0, c};
     } else if (tag == 0x02) {  // work: g, ns
-      if (!get_varint_short(q, b) || !get_varint_short(q, c)) break;
+      if (!get_varint_short(q, b) || !get_varint_short(q, c)) return false;
       out[n] = TraceEvent{EventKind::kWork, false, static_cast<uint32_t>(b), 0, 0, 0, c};
     } else {
-      break;
+      return false;
     }
     p = q;
     ++n;
+    return true;
+  };
+  while (n < cap && p < limit) {
+    // Every record has at least 2 bytes, so fewer than cap - n records start before run_end: the
+    // inner loop needs no event-count check.
+    const size_t room = cap - n;
+    const uint8_t* run_end = static_cast<size_t>(limit - p) > 2 * room ? p + 2 * room : limit;
+    while (p < run_end) {
+      if (!one()) {
+        p_ref = p;
+        return n;
+      }
+    }
   }
   p_ref = p;
   return n;

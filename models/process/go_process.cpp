@@ -365,8 +365,11 @@ void GoProcess::replay_common_events(sim::SimTimeNs stop_at) {
   uint64_t last_size_bytes = 0;
   bool last_pointerful = false;
   int last_spanclass = -1;
+  // The clock moves only with allocations, writes and work, so it is checked after those (and once
+  // before the first event): the loop stops before the next event once now >= clock_stop.
   size_t pos = first;
-  for (; pos < end && now < clock_stop; ++pos) {
+  if (now >= clock_stop) end = pos;
+  for (; pos < end; ++pos) {
     const workload::TraceEvent& ev = buf[pos];
     if (ev.kind == workload::EventKind::kAlloc) {
       const int p = running_p(ev.goroutine);
@@ -392,6 +395,10 @@ void GoProcess::replay_common_events(sim::SimTimeNs stop_at) {
       mutator_cpu_ns += cpu;
       p_cpu[p] += cpu;
       advance(cpu);
+      if (now >= clock_stop) {
+        ++pos;
+        break;
+      }
     } else if (ev.kind == workload::EventKind::kFree) {
       heap_.free(ev.object_id);
     } else if (ev.kind == workload::EventKind::kPtrWrite) {
@@ -417,6 +424,10 @@ void GoProcess::replay_common_events(sim::SimTimeNs stop_at) {
       }
       mutator_cpu_ns += cpu;
       advance(cpu);
+      if (now >= clock_stop) {
+        ++pos;
+        break;
+      }
     } else if (ev.kind == workload::EventKind::kWork) {
       const int p = running_p(ev.goroutine);
       if (p < 0) break;
@@ -424,6 +435,10 @@ void GoProcess::replay_common_events(sim::SimTimeNs stop_at) {
       mutator_cpu_ns += ns;
       p_cpu[p] += ns;
       advance(ns);
+      if (now >= clock_stop) {
+        ++pos;
+        break;
+      }
     } else {
       break;
     }
