@@ -17,16 +17,28 @@ class BufferedFileReader {
  public:
   static constexpr size_t kDefaultBufferBytes = size_t{1} << 20;
 
+  /// Window of a memory-mapped reader.
+  static constexpr size_t kDefaultMapBytes = size_t{4} << 20;
+
   /// Throws TraceError(path, "cannot open ...") if the file cannot be opened.
   explicit BufferedFileReader(const std::string& path, size_t buffer_bytes = kDefaultBufferBytes);
+  /// Tag for the constructor below.
+  struct Mapped {
+    size_t window_bytes = kDefaultMapBytes;
+  };
+  /// A regular, non-empty file is read through a read-only mapping of a `window_bytes` window
+  /// (moved forward by refill()) instead of being copied into a buffer: the same window
+  /// interface without the kernel's copy. Anything else (a pipe, an empty file) is read through
+  /// the buffer as above. window_full() is not meaningful for a mapped file.
+  BufferedFileReader(const std::string& path, Mapped mapped);
   ~BufferedFileReader();
   BufferedFileReader(const BufferedFileReader&) = delete;
   BufferedFileReader& operator=(const BufferedFileReader&) = delete;
 
-  const char* begin() const { return buf_.get() + pos_; }
-  const char* end() const { return buf_.get() + end_; }
+  const char* begin() const { return base_ + pos_; }
+  const char* end() const { return base_ + end_; }
   size_t available() const { return end_ - pos_; }
-  void consume_to(const char* p) { pos_ = static_cast<size_t>(p - buf_.get()); }
+  void consume_to(const char* p) { pos_ = static_cast<size_t>(p - base_); }
   /// True once the file has no more bytes to deliver (the window may still hold some).
   bool file_done() const { return file_done_; }
   /// True if the window is as large as the buffer (refill cannot add bytes).
@@ -35,14 +47,21 @@ class BufferedFileReader {
   /// Returns the number of new bytes. Throws TraceError on a read error.
   size_t refill();
   /// File offset of a pointer inside the window.
-  uint64_t offset_of(const char* p) const { return base_offset_ + static_cast<uint64_t>(p - buf_.get()); }
+  uint64_t offset_of(const char* p) const { return base_offset_ + static_cast<uint64_t>(p - base_); }
   const std::string& path() const { return path_; }
 
  private:
   std::string path_;
   std::FILE* file_ = nullptr;
+  size_t refill_mapped();
+  void unmap();
+
   std::unique_ptr<char[]> buf_;
+  const char* base_ = nullptr;  ///< buf_, or the mapping of the window [base_offset_, base_offset_ + end_)
   size_t capacity_;
+  bool mapped_ = false;
+  size_t map_bytes_ = 0;        ///< mapped mode: window size
+  uint64_t file_bytes_ = 0;     ///< mapped mode: file size at open
   size_t pos_ = 0;
   size_t end_ = 0;
   uint64_t base_offset_ = 0;  ///< file offset of buf_[0]

@@ -96,7 +96,9 @@ std::string hex_byte(uint8_t b) {
 
 // ---------------------------------------------------------------- reader
 
-BinaryTraceReader::BinaryTraceReader(const std::string& path) : in_(path) { read_header(); }
+BinaryTraceReader::BinaryTraceReader(const std::string& path) : in_(path, BufferedFileReader::Mapped{}) {
+  read_header();
+}
 
 std::string BinaryTraceReader::describe() const { return "trace " + in_.path() + " (binary, version 1)"; }
 
@@ -175,16 +177,87 @@ void BinaryTraceReader::free_error(uint64_t id, const uint8_t* rec) const {
                               " is not live (never allocated, or already freed or put into a pool)");
 }
 
-size_t BinaryTraceReader::decode(const uint8_t*& p_ref, const uint8_t* end, bool last, TraceEvent* out, size_t n,
+// Values of at most 4 varint bytes (< 2^28) are within every field's upper bound.
+static_assert(kMaxGoroutine >= (uint64_t{1} << 28) && kMaxSizeBytes >= (uint64_t{1} << 28) &&
+                  kMaxWorkNs >= (uint64_t{1} << 28) && kMaxWriteCount >= (uint64_t{1} << 28),
+              "decode_hot relies on 4-byte varints being in range");
+
+size_t BinaryTraceReader::decode_hot(const uint8_t*& p_ref, const uint8_t* limit, TraceEvent* out, size_t n,
+                                     size_t cap) {
+  const uint8_t* p = p_ref;
+  uint64_t* const bits = live_bits_.data();
+  // Ids below this are in range and have a liveness bit.
+  const uint64_t fast_ids = std::min<uint64_t>(id_limit_, uint64_t{live_bits_.size()} * 64);
+  // Decodes the record at p into out[n] and advances p; false (p unchanged) if it is not for here.
+  auto one = [&]() __attribute__((always_inline)) -> bool {
+    const uint8_t tag = *p;
+    const uint8_t* q = p + 1;
+    uint64_t a = 0, b = 0, c = 0;
+    if ((tag & 0x7f) == 0) {  // alloc: obj, g, size_bytes
+      if (!get_varint_short(q, a) || !get_varint_short(q, b) || !get_varint_short(q, c) || c == 0 || a >= fast_ids)
+        return false;
+      const uint64_t bit = uint64_t{1} << (a & 63);
+      uint64_t& word = bits[a >> 6];
+      if (word & bit) return false;
+      word |= bit;
+      out[n] = TraceEvent{EventKind::kAlloc, tag != 0, static_cast<uint32_t>(b), static_cast<uint32_t>(a), 0, c, 0};
+    } else if (tag == 0x01) {  // free: obj
+      if (!get_varint_short(q, a) || a >= fast_ids) return false;
+      const uint64_t bit = uint64_t{1} << (a & 63);
+      uint64_t& word = bits[a >> 6];
+      if (!(word & bit)) return false;
+      word &= ~bit;
+      out[n] = TraceEvent{EventKind::kFree, false, 0, static_cast<uint32_t>(a), 0, 0, 0};
+    } else if (tag == 0x03) {  // write: g, count (>= 1)
+      if (!get_varint_short(q, b) || !get_varint_short(q, c) || c == 0) return false;
+      out[n] = TraceEvent{EventKind::kPtrWrite, false, static_cast<uint32_t>(b), 0, 0, 0, c};
+    } else if (tag == 0x02) {  // work: g, ns
+      if (!get_varint_short(q, b) || !get_varint_short(q, c)) return false;
+      out[n] = TraceEvent{EventKind::kWork, false, static_cast<uint32_t>(b), 0, 0, 0, c};
+    } else {
+      return false;
+    }
+    p = q;
+    ++n;
+    return true;
+  };
+  while (n < cap && p < limit) {
+    // Every record has at least 2 bytes, so fewer than cap - n records start before run_end: the
+    // inner loop needs no event-count check.
+    const size_t room = cap - n;
+    const uint8_t* run_end = static_cast<size_t>(limit - p) > 2 * room ? p + 2 * room : limit;
+    while (p < run_end) {
+      if (!one()) {
+        p_ref = p;
+        return n;
+      }
+    }
+  }
+  p_ref = p;
+  return n;
+}
+
+size_t BinaryTraceReader::decode(const uint8_t*& p, const uint8_t* end, bool last, TraceEvent* out, size_t n,
                                  size_t cap) {
+  return last ? decode_window<true>(p, end, out, n, cap) : decode_window<false>(p, end, out, n, cap);
+}
+
+// kLast = false: the window is followed by more of the file, records are only started before
+// end - kMaxBinaryRecordBytes, so every field of a record that starts there is readable and the
+// 4-byte varint fast path needs no bounds check (a longer or malformed varint falls back to the
+// checked decoder). kLast = true: the file ends at `end`; every field is bounds-checked.
+template <bool kLast>
+size_t BinaryTraceReader::decode_window(const uint8_t*& p_ref, const uint8_t* end, TraceEvent* out, size_t n,
+                                        size_t cap) {
   const uint8_t* p = p_ref;
   // Records that start before `limit` lie wholly inside the window unless the file is truncated.
-  const uint8_t* limit = last ? end : end - kMaxBinaryRecordBytes;
+  const uint8_t* limit = kLast ? end : end - kMaxBinaryRecordBytes;
   uint64_t* bits = live_bits_.data();
-  size_t bit_words = live_bits_.size();
+  // Ids below this are in range and have a liveness bit: one compare on the common path.
+  uint64_t fast_ids = std::min<uint64_t>(id_limit_, uint64_t{live_bits_.size()} * 64);
   auto field = [&](const uint8_t* rec) __attribute__((always_inline)) -> uint64_t {
     uint64_t v = 0;
-    if (end - p >= 10 && get_varint_short(p, v)) [[likely]]
+    if ((!kLast || end - p >= 10) && get_varint_short(p, v)) [[likely]]
       return v;
     VarintStatus st = get_varint(p, end, v);
     if (st != VarintStatus::kOk) [[unlikely]]
@@ -198,87 +271,98 @@ size_t BinaryTraceReader::decode(const uint8_t*& p_ref, const uint8_t* end, bool
       bad_range(rec, name, v, lo, hi);
     return v;
   };
+  auto goroutine = [&](const uint8_t* rec) __attribute__((always_inline)) -> uint32_t {
+    return static_cast<uint32_t>(ranged(rec, "g", 0, kMaxGoroutine));
+  };
   // alloc makes a not-live id live; free releases a live one (pool_put/pool_get: decode_pool).
-  // The helpers are forced inline: otherwise bits/bit_words live in memory, ~15% slower on ring traces.
+  // The helpers are forced inline: otherwise bits/fast_ids live in memory, ~15% slower on ring traces.
   auto make_live = [&](uint64_t id, const uint8_t* rec) __attribute__((always_inline)) {
     const size_t word = static_cast<size_t>(id >> 6);
     const uint64_t bit = uint64_t{1} << (id & 63);
-    if (id < id_limit_ && word < bit_words && (bits[word] & bit) == 0) [[likely]] {
+    if (id < fast_ids && (bits[word] & bit) == 0) [[likely]] {
       bits[word] |= bit;
     } else {
       alloc_slow(id, rec);
       bits = live_bits_.data();
-      bit_words = live_bits_.size();
+      fast_ids = std::min<uint64_t>(id_limit_, uint64_t{live_bits_.size()} * 64);
     }
     return static_cast<uint32_t>(id);
   };
   auto release = [&](uint64_t id, const uint8_t* rec) __attribute__((always_inline)) {
     const size_t word = static_cast<size_t>(id >> 6);
     const uint64_t bit = uint64_t{1} << (id & 63);
-    if (id >= id_limit_ || word >= bit_words || (bits[word] & bit) == 0) [[unlikely]]
+    if (id >= fast_ids || (bits[word] & bit) == 0) [[unlikely]]
       free_error(id, rec);
     bits[word] &= ~bit;
     return static_cast<uint32_t>(id);
   };
+  // Each event is built whole and stored once (fields a kind does not use stay at their defaults,
+  // as TraceEvent{} gives them).
+  auto emit = [&](EventKind kind, bool pointerful, uint32_t g, uint32_t id, uint32_t pool, uint64_t size_bytes,
+                  uint64_t value) __attribute__((always_inline)) {
+    out[n] = TraceEvent{kind, pointerful, g, id, pool, size_bytes, value};
+  };
+  // Stop at `cap` events or at `limit`, whichever comes first.
   while (n < cap && p < limit) {
+    if constexpr (!kLast) {
+      n = decode_hot(p, limit, out, n, cap);
+      if (n == cap || p >= limit) break;
+    } else if (end - p > static_cast<ptrdiff_t>(kMaxBinaryRecordBytes)) {
+      // The last window too, up to its final kMaxBinaryRecordBytes.
+      n = decode_hot(p, end - kMaxBinaryRecordBytes, out, n, cap);
+      if (n == cap || p >= limit) break;
+    }
     const uint8_t* rec = p;
     const uint8_t tag = *p++;
-    TraceEvent& ev = out[n];
-    ev = TraceEvent{};
     switch (tag) {
       case 0x00:
       case kPointerfulTagBit: {
-        ev.kind = EventKind::kAlloc;
-        ev.pointerful = tag != 0;
         const uint64_t id = field(rec);
-        ev.goroutine = static_cast<uint32_t>(ranged(rec, "g", 0, kMaxGoroutine));
-        ev.size_bytes = ranged(rec, "size_bytes", 1, kMaxSizeBytes);
-        ev.object_id = make_live(id, rec);
+        const uint32_t g = goroutine(rec);
+        const uint64_t size = ranged(rec, "size_bytes", 1, kMaxSizeBytes);
+        emit(EventKind::kAlloc, tag != 0, g, make_live(id, rec), 0, size, 0);
         break;
       }
       case 0x01:
-        ev.kind = EventKind::kFree;
-        ev.object_id = release(field(rec), rec);
+        emit(EventKind::kFree, false, 0, release(field(rec), rec), 0, 0, 0);
         break;
-      case 0x02:
-        ev.kind = EventKind::kWork;
-        ev.goroutine = static_cast<uint32_t>(ranged(rec, "g", 0, kMaxGoroutine));
-        ev.value = ranged(rec, "ns", 0, kMaxWorkNs);
+      case 0x02: {
+        const uint32_t g = goroutine(rec);
+        emit(EventKind::kWork, false, g, 0, 0, 0, ranged(rec, "ns", 0, kMaxWorkNs));
         break;
-      case 0x03:
-        ev.kind = EventKind::kPtrWrite;
-        ev.goroutine = static_cast<uint32_t>(ranged(rec, "g", 0, kMaxGoroutine));
-        ev.value = ranged(rec, "count", 1, kMaxWriteCount);
+      }
+      case 0x03: {
+        const uint32_t g = goroutine(rec);
+        emit(EventKind::kPtrWrite, false, g, 0, 0, 0, ranged(rec, "count", 1, kMaxWriteCount));
         break;
-      case 0x04:
-        ev.kind = EventKind::kGoStart;
-        ev.goroutine = static_cast<uint32_t>(ranged(rec, "g", 0, kMaxGoroutine));
-        ev.value = ranged(rec, "stack_bytes", 0, kMaxMemoryBytes);
+      }
+      case 0x04: {
+        const uint32_t g = goroutine(rec);
+        emit(EventKind::kGoStart, false, g, 0, 0, 0, ranged(rec, "stack_bytes", 0, kMaxMemoryBytes));
         break;
+      }
       case 0x05:
-        ev.kind = EventKind::kGoExit;
-        ev.goroutine = static_cast<uint32_t>(ranged(rec, "g", 0, kMaxGoroutine));
+        emit(EventKind::kGoExit, false, goroutine(rec), 0, 0, 0, 0);
         break;
       case 0x0a:
       case 0x0b:
-        ev.kind = tag == 0x0a ? EventKind::kForceGc : EventKind::kMemStats;
-        ev.goroutine = static_cast<uint32_t>(ranged(rec, "g", 0, kMaxGoroutine));
+        emit(tag == 0x0a ? EventKind::kForceGc : EventKind::kMemStats, false, goroutine(rec), 0, 0, 0, 0);
         break;
-      case 0x06:
-        ev.kind = EventKind::kStack;
-        ev.goroutine = static_cast<uint32_t>(ranged(rec, "g", 0, kMaxGoroutine));
-        ev.value = ranged(rec, "bytes", 0, kMaxMemoryBytes);
+      case 0x06: {
+        const uint32_t g = goroutine(rec);
+        emit(EventKind::kStack, false, g, 0, 0, 0, ranged(rec, "bytes", 0, kMaxMemoryBytes));
         break;
+      }
       case 0x07:
-        ev.kind = EventKind::kGlobals;
-        ev.value = ranged(rec, "bytes", 0, kMaxMemoryBytes);
+        emit(EventKind::kGlobals, false, 0, 0, 0, 0, ranged(rec, "bytes", 0, kMaxMemoryBytes));
         break;
       case 0x08:
       case 0x09:
       case 0x09 | kPointerfulTagBit:
-        p = decode_pool(rec, end, ev);
+        out[n] = TraceEvent{};
+        p = decode_pool(rec, end, out[n]);
         bits = live_bits_.data();
-        bit_words = live_bits_.size();
+        fast_ids = std::min<uint64_t>(id_limit_, uint64_t{live_bits_.size()} * 64);
         break;
       default:
         bad_tag(rec);

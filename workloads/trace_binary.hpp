@@ -37,6 +37,14 @@ class BinaryTraceReader final : public EventSource {
   /// Decodes the records that lie wholly in [p, end) into out[n..cap); returns the new n and
   /// advances p. `last` says the file ends at `end` (so a partial record is truncation).
   size_t decode(const uint8_t*& p, const uint8_t* end, bool last, TraceEvent* out, size_t n, size_t cap);
+  /// decode() for one value of `last` (kLast), so the common case has no per-field bounds checks.
+  template <bool kLast>
+  size_t decode_window(const uint8_t*& p, const uint8_t* end, TraceEvent* out, size_t n, size_t cap);
+  /// The common records (alloc, free, write, work) with fields of at most 4 varint bytes and
+  /// nothing to report, decoded in a tight loop; stops before the first other record (which
+  /// decode_window() then decodes, reporting any error) or at `limit` / `cap`. The caller
+  /// guarantees kMaxBinaryRecordBytes readable bytes after every record start before `limit`.
+  size_t decode_hot(const uint8_t*& p, const uint8_t* limit, TraceEvent* out, size_t n, size_t cap);
   /// Decodes the pool_put/pool_get record at `rec` (which lies in [rec, end)) into `ev`, updating
   /// liveness; returns the end of the record. Out of decode()'s loop: decoding them inline there
   /// slowed the common records by ~10%.

@@ -14,10 +14,6 @@ constexpr uint8_t kTinySpanClass = (kTinySizeClass << 1) | 1;  // tinySpanClass 
 constexpr uint32_t kSpanBudget = 100;                           // spanBudget (mcentral.go cacheSpan)
 constexpr uint64_t kSweepMinHeapDistance = 1 << 20;             // sweepMinHeapDistance (mgc.go)
 
-constexpr uint8_t make_span_class(uint8_t sizeclass, bool noscan) {
-  return static_cast<uint8_t>((sizeclass << 1) | (noscan ? 1 : 0));
-}
-
 /// Alignment of a tiny sub-object (mallocgc tiny path, malloc.go).
 constexpr uint32_t tiny_align(uint64_t size) {
   if ((size & 7) == 0) return 8;
@@ -58,6 +54,16 @@ void Heap::ensure_object(uint32_t id) {
     obj_bytes_.resize(n);
     obj_flags_.resize(n);
   }
+}
+
+void Heap::reserve_objects(uint64_t bound) {
+  // The capacity ensure_object's doubling reaches for ids issued in increasing order (dense ids).
+  const uint64_t room = budget_bytes_ / kSimBytesPerObject;
+  uint64_t n = 0;
+  while (n < bound && n < room) n = std::min(std::max(n + 1, 2 * n), room);
+  obj_home_.reserve(static_cast<size_t>(n));
+  obj_bytes_.reserve(static_cast<size_t>(n));
+  obj_flags_.reserve(static_cast<size_t>(n));
 }
 
 void Heap::flush_scan_alloc() {
@@ -313,7 +319,7 @@ AllocOutcome Heap::alloc(uint32_t id, uint64_t size_bytes, bool pointerful, int 
     uint64_t class_bytes = size_bytes;
     if (malloc_headers_ && pointerful && size_bytes > 512) class_bytes += 8;  // mallocHeaderSize (1.22+)
     uint8_t cls = classes_.class_of(class_bytes);
-    uint32_t s = alloc_slot(p, make_span_class(cls, !pointerful), out);
+    uint32_t s = alloc_slot(p, span_class(cls, !pointerful), out);
     live_slot_bytes_ += out.slot_bytes;
     ++live_slots_;
     if (marking) alloc_black_bytes_ += out.slot_bytes;
@@ -345,7 +351,7 @@ AllocOutcome Heap::alloc(uint32_t id, uint64_t size_bytes, bool pointerful, int 
     }
   }
   last_scav_pages_ = 0;
-  uint32_t s = new_span(make_span_class(0, !pointerful), static_cast<uint32_t>(npages), 1, static_cast<uint32_t>(bytes));
+  uint32_t s = new_span(span_class(0, !pointerful), static_cast<uint32_t>(npages), 1, static_cast<uint32_t>(bytes));
   out.scav_bytes = last_scav_pages_ * kPageBytes;
   spans_[s].alloc_count = 1;
   heap_alloc_bytes_ += bytes;
@@ -362,23 +368,17 @@ AllocOutcome Heap::alloc(uint32_t id, uint64_t size_bytes, bool pointerful, int 
   return out;
 }
 
-void Heap::slot_died(uint32_t s) {
-  Span& sp = spans_[s];
-  ++sp.dead_count;
-  live_slot_bytes_ -= sp.elem_bytes;
-  --live_slots_;
-}
-
 void Heap::tiny_block_unreferenced(uint32_t b) {
   slot_died(tiny_span_[b]);
   tiny_free_ids_.push_back(b);
 }
 
-uint64_t Heap::free(uint32_t id) {
-  if (!is_live(id)) throw std::logic_error("free of dead object id " + std::to_string(id));
-  DetachedObject obj = detach(id);
-  free_detached(obj);
-  return obj.bytes;
+void Heap::tiny_object_died(uint32_t b) {
+  if (--tiny_live_[b] == 0 && !tiny_current_[b]) tiny_block_unreferenced(b);
+}
+
+void Heap::dead_object(const char* what, uint32_t id) {
+  throw std::logic_error(std::string(what) + " of dead object id " + std::to_string(id));
 }
 
 DetachedObject Heap::detach(uint32_t id) {
@@ -403,8 +403,7 @@ void Heap::free_detached(const DetachedObject& obj) {
     --live_scan_slots_;
   }
   if (obj.flags & kTiny) {
-    uint32_t b = obj.home;
-    if (--tiny_live_[b] == 0 && !tiny_current_[b]) tiny_block_unreferenced(b);
+    tiny_object_died(obj.home);
   } else {
     slot_died(obj.home);
   }

@@ -3,6 +3,10 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <new>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "models/allocator/page_heap.hpp"
@@ -11,6 +15,30 @@
 namespace gcsim::alloc {
 
 inline constexpr uint32_t kNoIndex = UINT32_MAX;
+
+/// std::allocator whose value-initialisation (vector::resize) leaves trivial elements
+/// default-initialised, i.e. unwritten: no pass over new memory for tables that are written before
+/// they are read.
+template <typename T>
+struct UninitAllocator : std::allocator<T> {
+  template <typename U>
+  struct rebind {
+    using other = UninitAllocator<U>;
+  };
+  UninitAllocator() = default;
+  template <typename U>
+  UninitAllocator(const UninitAllocator<U>&) noexcept {}
+  template <typename U>
+  void construct(U* p) noexcept(std::is_nothrow_default_constructible_v<U>) {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <typename U, typename... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
+template <typename T>
+using UninitVector = std::vector<T, UninitAllocator<T>>;
 inline constexpr int kNumSpanClasses = static_cast<int>(kNumSizeClasses) * 2;  // numSpanClasses (mheap.go)
 
 /// What one allocation did, so the caller can charge CPU costs and run the trigger test.
@@ -79,6 +107,20 @@ class Heap {
 
   /// mallocgc for object `id` on P `p`. `marking` tells whether allocation is black (mark phase).
   AllocOutcome alloc(uint32_t id, uint64_t size_bytes, bool pointerful, int p, bool marking);
+  /// mallocgc's common case, inline for the replay loop: a small, non-tiny object whose span
+  /// class has a free slot in P `p`'s cached span (mcache.nextFree without refill, malloc.go).
+  /// Does exactly what alloc() does then (AllocOutcome{slow_path = false, spans_swept = 0}) and
+  /// returns true; otherwise (new id, tiny, large, or a refill is needed) changes nothing and
+  /// returns false, and the caller uses alloc().
+  bool try_alloc_cached(uint32_t id, uint64_t size_bytes, bool pointerful, int p, bool marking) {
+    const int spanclass = small_span_class(size_bytes, pointerful);
+    return spanclass >= 0 &&
+           try_alloc_cached(id, size_bytes, pointerful, static_cast<uint8_t>(spanclass), p, marking);
+  }
+  /// The span class alloc() uses for a small, non-tiny object, or -1 for tiny and large objects.
+  int small_span_class(uint64_t size_bytes, bool pointerful) const;
+  /// try_alloc_cached() with the span class already looked up (small_span_class() >= 0).
+  bool try_alloc_cached(uint32_t id, uint64_t size_bytes, bool pointerful, uint8_t spanclass, int p, bool marking);
   /// The object becomes unreachable. Returns its requested size.
   uint64_t free(uint32_t id);
   bool is_live(uint32_t id) const { return id < obj_flags_.size() && (obj_flags_[id] & kAlive); }
@@ -128,6 +170,10 @@ class Heap {
   /// (estimated at kSimBytesPerObject per object id and 2·sizeof(Span) per span). Growing past it
   /// throws InputError("sim.max_memory_bytes", ...) instead of exhausting the machine.
   void set_memory_budget(uint64_t bytes) { budget_bytes_ = bytes; }
+  /// Reserves (without using) room in the object tables for ids below `bound` (a trace's
+  /// object_id_bound), as far as the memory budget allows, so that growing them on demand does
+  /// not copy. Sizes, and so every result and budget check, are unchanged.
+  void reserve_objects(uint64_t bound);
   /// Simulator bytes charged per object id: the heap's own tables (13 B) plus an allowance for a
   /// text reader's label table (IdRenumberer, ~16 B per entry at a load factor of 1/3).
   static constexpr uint64_t kSimBytesPerObject = 64;
@@ -138,6 +184,10 @@ class Heap {
  private:
   enum : uint8_t { kAlive = 1, kPointerful = 2, kTiny = 4, kLarge = 8 };
   enum : uint8_t { kSpanInUse = 1, kSpanCached = 2, kSpanInPartial = 4 };
+  /// spanClass (mheap.go makeSpanClass): (sizeclass << 1) | noscan.
+  static constexpr uint8_t span_class(uint8_t sizeclass, bool noscan) {
+    return static_cast<uint8_t>((sizeclass << 1) | (noscan ? 1 : 0));
+  }
 
   struct Span {
     uint32_t npages = 0;
@@ -160,8 +210,15 @@ class Heap {
   void sweep_span(uint32_t s);
   uint32_t sweep_one();  // sweepone: next unswept span from the global list
   uint32_t deduct_sweep_credit(uint64_t span_bytes, uint64_t caller_pages);
-  void slot_died(uint32_t s);
+  void slot_died(uint32_t s) {
+    Span& sp = spans_[s];
+    ++sp.dead_count;
+    live_slot_bytes_ -= sp.elem_bytes;
+    --live_slots_;
+  }
   void tiny_block_unreferenced(uint32_t b);
+  [[gnu::cold]] void tiny_object_died(uint32_t b);
+  [[noreturn, gnu::cold]] static void dead_object(const char* what, uint32_t id);
   void ensure_object(uint32_t id);
   [[noreturn]] void over_budget(uint64_t objects, uint64_t spans) const;
   uint64_t budget_bytes_ = UINT64_MAX;
@@ -174,8 +231,10 @@ class Heap {
   PageHeap pages_;
 
   // Objects, indexed by dense id.
-  std::vector<uint32_t> obj_home_;   // span index, or tiny block index for tiny objects
-  std::vector<uint64_t> obj_bytes_;  // requested size
+  // Growing these two leaves the new entries uninitialised (UninitAllocator): an entry is written
+  // when its id is allocated and read only while the id is live (obj_flags_ & kAlive).
+  UninitVector<uint32_t> obj_home_;   // span index, or tiny block index for tiny objects
+  UninitVector<uint64_t> obj_bytes_;  // requested size
   std::vector<uint8_t> obj_flags_;
 
   // Tiny blocks (16-byte slots of span class (2, noscan) holding several tiny objects).
@@ -223,5 +282,63 @@ class Heap {
   uint64_t tiny_allocs_ = 0;
   uint64_t alloc_black_bytes_ = 0;
 };
+
+inline int Heap::small_span_class(uint64_t size_bytes, bool pointerful) const {
+  if ((!pointerful && size_bytes < kTinySizeBytes) || size_bytes > max_small_bytes_) return -1;
+  uint64_t class_bytes = size_bytes;
+  if (malloc_headers_ && pointerful && size_bytes > 512) class_bytes += 8;  // mallocHeaderSize (1.22+)
+  return span_class(classes_.class_of(class_bytes), !pointerful);
+}
+
+inline bool Heap::try_alloc_cached(uint32_t id, uint64_t size_bytes, bool pointerful, uint8_t spanclass, int p,
+                                   bool marking) {
+  if (id >= obj_flags_.size() || (obj_flags_[id] & kAlive)) return false;
+  const uint32_t s = cache_[static_cast<size_t>(p) * kNumSpanClasses + spanclass];
+  if (s == kNoIndex) return false;
+  Span& sp = spans_[s];
+  if (sp.alloc_count == sp.nelems) return false;
+  // From here on: alloc()'s small-object path with alloc_slot() finding room.
+  ++mallocs_;
+  live_object_bytes_ += size_bytes;
+  obj_bytes_[id] = size_bytes;
+  uint8_t flags = kAlive;
+  if (pointerful) {
+    flags |= kPointerful;
+    live_scan_bytes_ += size_bytes;
+    ++live_scan_slots_;
+    scan_alloc_pending_ += size_bytes;
+  }
+  ++sp.alloc_count;
+  const uint64_t slot_bytes = sp.elem_bytes;
+  heap_alloc_bytes_ += slot_bytes;
+  total_alloc_bytes_ += slot_bytes;
+  live_slot_bytes_ += slot_bytes;
+  ++live_slots_;
+  if (marking) alloc_black_bytes_ += slot_bytes;
+  obj_home_[id] = s;
+  obj_flags_[id] = flags;
+  return true;
+}
+
+// The object becomes unreachable (detach() + free_detached(), inline for the replay loop).
+inline uint64_t Heap::free(uint32_t id) {
+  if (!is_live(id)) [[unlikely]]
+    dead_object("free", id);
+  const uint8_t flags = obj_flags_[id];
+  const uint64_t bytes = obj_bytes_[id];
+  const uint32_t home = obj_home_[id];
+  obj_flags_[id] = 0;
+  live_object_bytes_ -= bytes;
+  if (flags & kPointerful) {
+    live_scan_bytes_ -= bytes;
+    --live_scan_slots_;
+  }
+  if (flags & kTiny) {
+    tiny_object_died(home);
+  } else {
+    slot_died(home);
+  }
+  return bytes;
+}
 
 }  // namespace gcsim::alloc

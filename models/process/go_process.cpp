@@ -11,7 +11,7 @@
 namespace gcsim {
 namespace {
 
-constexpr size_t kBatch = 4096;
+constexpr size_t kBatch = 1024;
 constexpr uint32_t kMaxGoroutineId = (1u << 22) - 1;
 constexpr uint64_t kOverAssistWork = 64 << 10;  // gcOverAssistWork (mgcmark.go)
 constexpr uint64_t kProgressMask = (1u << 20) - 1;
@@ -29,6 +29,7 @@ GoProcess::GoProcess(const ProcessSettings& settings, workload::EventSource& sou
       limiter_(settings.runtime.gomaxprocs),
       buf_(kBatch) {
   heap_.set_memory_budget(s_.max_memory_bytes);
+  heap_.reserve_objects(source_.object_id_bound());
   check_invariants_ = invariant_checks_built_in() || s_.check_invariants;
 }
 
@@ -300,6 +301,164 @@ double GoProcess::assist(uint32_t g) {
   return r.cpu_ns;
 }
 
+// run_mutator's common case, with the clock and counters in registers: allocations served from
+// the P's cached span (Heap::try_alloc_cached) that need no assist, frees, and pointer writes and
+// CPU work of goroutines already on a P. kMarking is run_mutator's `marking`. Each event does
+// exactly what run_mutator's switch does with it, in the same order (floating-point sums
+// included). Returns before the first event it does not handle alone (run_mutator's switch takes
+// that one), at the end of the batch, when the clock reaches stop_at or max_simulated_ns, and
+// before the event that reports progress.
+template <bool kMarking>
+void GoProcess::replay_common_events(sim::SimTimeNs stop_at) {
+  const sim::SimTimeNs clock_stop =
+      s_.max_simulated_ns > 0 ? std::min(stop_at, s_.max_simulated_ns) : stop_at;
+  const size_t first = buf_pos_;
+  size_t end = buf_len_;
+  // Events that can be counted before the one whose count is a multiple of kProgressMask + 1.
+  if (progress_) end = std::min<size_t>(end, first + static_cast<size_t>((events_ | kProgressMask) - events_));
+  const workload::TraceEvent* buf = buf_.data();
+  double* p_cpu = p_mutator_cpu_ns_.data();
+  int64_t* assist_bytes = assist_bytes_.data();
+  const CostModel& c = s_.cost;
+  const double alloc_ns = c.alloc_ns;
+  const double alloc_zero_ns_per_byte = c.alloc_zero_ns_per_byte;
+  const double mark_alloc_ns = c.mark_alloc_ns;
+  const double write_ns = c.ptr_write_ns + (kMarking ? c.write_barrier_ns : 0.0);
+  const double wb_buffer_flush_ns = c.wb_buffer_flush_ns;
+  // gcAssistAlloc returns at once while the CPU limiter is on (mgcmark.go@1.19); otherwise a
+  // goroutine in debt assists, which this loop leaves to run_mutator.
+  const bool assists = kMarking && !limiter_.limiting();
+  const double inv_parallelism = inv_parallelism_;
+  sim::SimTimeNs now = now_;
+  double residual_ns = wall_residual_ns_;
+  double mutator_cpu_ns = rec_.totals.mutator_cpu_ns;
+  double ptr_write_cpu_ns = rec_.totals.ptr_write_cpu_ns;
+  uint64_t ptr_writes = rec_.totals.ptr_writes;
+  double ptr_write_cpu_during_mark_ns = rec_.totals.ptr_write_cpu_during_mark_ns;
+  uint64_t ptr_writes_during_mark = rec_.totals.ptr_writes_during_mark;
+  uint64_t barrier_writes = cur_.barrier_writes;
+  uint64_t barrier_shades = cur_.barrier_shades;
+  uint64_t barrier_flushes = cur_.barrier_flushes;
+  uint64_t wb_buffered = wb_buffered_;
+  uint64_t requested_bytes = requested_bytes_;
+  // advance_cpu() on the local clock.
+  auto advance = [&](double cpu_ns) __attribute__((always_inline)) {
+    residual_ns += cpu_ns * inv_parallelism;
+    if (residual_ns >= 1.0) {
+      auto whole = static_cast<sim::SimTimeNs>(residual_ns);
+      now += whole;
+      residual_ns -= static_cast<double>(whole);
+    }
+  };
+  // The P of a live goroutine that is on one, else kNoP. Goroutines and Ps do not change inside
+  // this loop, so the last answer is kept (traces run one goroutine for many events in a row).
+  uint32_t last_g = UINT32_MAX;
+  int last_p = sched::Scheduler::kNoP;
+  auto running_p = [&](uint32_t g) __attribute__((always_inline)) {
+    if (g != last_g) {
+      last_g = g;
+      last_p = g < assist_bytes_.size() && stacks_.alive(g) ? sched_.running_p(g) : sched::Scheduler::kNoP;
+    }
+    return last_p;
+  };
+  // The span class of the last allocation's size and scan-ness (a pure function of both).
+  uint64_t last_size_bytes = 0;
+  bool last_pointerful = false;
+  int last_spanclass = -1;
+  // The clock moves only with allocations, writes and work, so it is checked after those (and once
+  // before the first event): the loop stops before the next event once now >= clock_stop.
+  size_t pos = first;
+  if (now >= clock_stop) end = pos;
+  for (; pos < end; ++pos) {
+    const workload::TraceEvent& ev = buf[pos];
+    if (ev.kind == workload::EventKind::kAlloc) {
+      const int p = running_p(ev.goroutine);
+      if (ev.size_bytes != last_size_bytes || ev.pointerful != last_pointerful) {
+        last_size_bytes = ev.size_bytes;
+        last_pointerful = ev.pointerful;
+        last_spanclass = heap_.small_span_class(ev.size_bytes, ev.pointerful);
+      }
+      if (p < 0 || last_spanclass < 0) break;
+      // mallocgc charges the goroutine before allocating (gcAssistBytes -= size).
+      const int64_t assist_after = kMarking ? assist_bytes[ev.goroutine] - static_cast<int64_t>(ev.size_bytes) : 0;
+      if (assists && assist_after < 0) break;
+      if (!heap_.try_alloc_cached(ev.object_id, ev.size_bytes, ev.pointerful, static_cast<uint8_t>(last_spanclass), p,
+                                  kMarking))
+        break;
+      // A small object (<= 32 KiB): the signed conversion is exact and needs no range branch.
+      double cpu = alloc_ns + alloc_zero_ns_per_byte * static_cast<double>(static_cast<int64_t>(ev.size_bytes));
+      if constexpr (kMarking) {
+        cpu += mark_alloc_ns;
+        assist_bytes[ev.goroutine] = assist_after;
+      }
+      requested_bytes += ev.size_bytes;
+      mutator_cpu_ns += cpu;
+      p_cpu[p] += cpu;
+      advance(cpu);
+      if (now >= clock_stop) {
+        ++pos;
+        break;
+      }
+    } else if (ev.kind == workload::EventKind::kFree) {
+      heap_.free(ev.object_id);
+    } else if (ev.kind == workload::EventKind::kPtrWrite) {
+      const int p = running_p(ev.goroutine);
+      if (p < 0) break;
+      double cpu = static_cast<double>(ev.value) * write_ns;
+      if constexpr (kMarking) {
+        // Hybrid barrier (mbarrier.go), as in run_mutator.
+        barrier_writes += ev.value;
+        barrier_shades += 2 * ev.value;
+        wb_buffered += ev.value;
+        const uint64_t flushes = wb_buffered / 256;
+        wb_buffered %= 256;
+        barrier_flushes += flushes;
+        cpu += static_cast<double>(flushes) * wb_buffer_flush_ns;
+      }
+      p_cpu[p] += cpu;
+      ptr_writes += ev.value;
+      ptr_write_cpu_ns += cpu;
+      if constexpr (kMarking) {
+        ptr_writes_during_mark += ev.value;
+        ptr_write_cpu_during_mark_ns += cpu;
+      }
+      mutator_cpu_ns += cpu;
+      advance(cpu);
+      if (now >= clock_stop) {
+        ++pos;
+        break;
+      }
+    } else if (ev.kind == workload::EventKind::kWork) {
+      const int p = running_p(ev.goroutine);
+      if (p < 0) break;
+      const auto ns = static_cast<double>(ev.value);
+      mutator_cpu_ns += ns;
+      p_cpu[p] += ns;
+      advance(ns);
+      if (now >= clock_stop) {
+        ++pos;
+        break;
+      }
+    } else {
+      break;
+    }
+  }
+  buf_pos_ = pos;
+  events_ += pos - first;
+  now_ = now;
+  wall_residual_ns_ = residual_ns;
+  rec_.totals.mutator_cpu_ns = mutator_cpu_ns;
+  rec_.totals.ptr_write_cpu_ns = ptr_write_cpu_ns;
+  rec_.totals.ptr_writes = ptr_writes;
+  rec_.totals.ptr_write_cpu_during_mark_ns = ptr_write_cpu_during_mark_ns;
+  rec_.totals.ptr_writes_during_mark = ptr_writes_during_mark;
+  cur_.barrier_writes = barrier_writes;
+  cur_.barrier_shades = barrier_shades;
+  cur_.barrier_flushes = barrier_flushes;
+  wb_buffered_ = wb_buffered;
+  requested_bytes_ = requested_bytes;
+}
+
 GoProcess::Stop GoProcess::run_mutator(sim::SimTimeNs limit) {
   const CostModel& c = s_.cost;
   const bool marking = phase_ == Phase::kMark;
@@ -319,6 +478,12 @@ GoProcess::Stop GoProcess::run_mutator(sim::SimTimeNs limit) {
       buf_pos_ = 0;
       if (buf_len_ == 0) return Stop::kEnd;
     }
+    if (marking) {
+      replay_common_events<true>(stop_at);
+    } else {
+      replay_common_events<false>(stop_at);
+    }
+    if (buf_pos_ == buf_len_ || now_ >= stop_at) continue;
     const workload::TraceEvent& ev = buf_[buf_pos_++];
     if ((++events_ & kProgressMask) == 0 && progress_) progress_(events_, now_);
     if (s_.max_simulated_ns > 0 && now_ >= s_.max_simulated_ns) return Stop::kEnd;

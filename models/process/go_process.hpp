@@ -61,6 +61,8 @@ class GoProcess {
   enum class ForcedGc : uint8_t { kNone, kWaitCurrent, kWaitForced };
 
   Stop run_mutator(sim::SimTimeNs limit);
+  template <bool kMarking>
+  void replay_common_events(sim::SimTimeNs stop_at);
   void start_cycle();
   void begin_mark();
   void finish_mark();

@@ -65,6 +65,8 @@ class Scheduler {
     int p = g < p_of_g_.size() ? p_of_g_[g] : kNoP;
     return p >= 0 ? p : place(g, now);
   }
+  /// The P `g` runs on, or kNoP if it is not on one (then p_of() would have to place it).
+  int running_p(uint32_t g) const { return g < p_of_g_.size() ? p_of_g_[g] : kNoP; }
   /// Ps usable by goroutines: gomaxprocs minus dedicated workers (and a fractional burst).
   /// Goroutines on the Ps taken are preempted to the run queue's head (they resume first).
   void set_usable_ps(int n, sim::SimTimeNs now);

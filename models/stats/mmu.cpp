@@ -116,11 +116,18 @@ double MutatorUtilization::mmu(sim::DurationNs window_ns) const {
   return m;
 }
 
-std::vector<double> MutatorUtilization::mud_quantiles(sim::DurationNs window_ns, const std::vector<double>& qs) const {
+std::vector<double> MutatorUtilization::mud_quantiles(sim::DurationNs window_ns, const std::vector<double>& qs,
+                                                      double* mmu_out) const {
   std::vector<double> out(qs.size(), mean());
-  if (length_ <= 0 || qs.empty()) return out;
+  if (length_ <= 0 || qs.empty()) {
+    if (mmu_out != nullptr) *mmu_out = mmu(window_ns);
+    return out;
+  }
   if (window_ns <= 0) window_ns = 1;
-  if (window_ns >= length_) return out;  // one window: a point mass at the mean
+  if (window_ns >= length_) {  // one window: a point mass at the mean
+    if (mmu_out != nullptr) *mmu_out = mean();
+    return out;
+  }
   // The window mean between consecutive kinks is linear in the start: a uniform distribution on
   // [lo, hi] with mass = the distance between the kinks (lo == hi: a point mass).
   struct Piece {
@@ -143,6 +150,8 @@ std::vector<double> MutatorUtilization::mud_quantiles(sim::DurationNs window_ns,
     min_mean = std::min(min_mean, m);
     max_mean = std::max(max_mean, m);
   });
+  // mmu() is the same minimum over the same kinks, from 1.
+  if (mmu_out != nullptr) *mmu_out = min_mean;
   if (pieces.empty()) {
     std::fill(out.begin(), out.end(), any ? prev_m : mean());
     return out;
@@ -257,8 +266,7 @@ std::vector<MmuRow> mmu_table(const RunRecord& r) {
   for (sim::DurationNs w : log_spaced_windows(1000, go_view.length_ns(), 10)) {
     MmuRow row;
     row.window_ns = w;
-    row.mmu = go_view.mmu(w);
-    std::vector<double> q = go_view.mud_quantiles(w, {0.01, 0.001});
+    std::vector<double> q = go_view.mud_quantiles(w, {0.01, 0.001}, &row.mmu);
     row.mu_p99 = q[0];
     row.mu_p999 = q[1];
     row.mmu_idle_as_gc = strict.mmu(w);

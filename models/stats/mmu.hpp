@@ -59,7 +59,9 @@ class MutatorUtilization {
   /// window mean over a start t uniform on [T0, T1−w]. quantile q is the utilisation that a fraction
   /// q of windows fall below: q = 0.01 is "p99 MU" (99 % of windows do better), q = 0 is the MMU.
   /// Exact: each piece between kinks is a uniform distribution on its end values (go-gcstats InvCDF).
-  std::vector<double> mud_quantiles(sim::DurationNs window_ns, const std::vector<double>& qs) const;
+  /// If `mmu_out` is not null it receives mmu(window_ns), taken from the same pass over the kinks.
+  std::vector<double> mud_quantiles(sim::DurationNs window_ns, const std::vector<double>& qs,
+                                    double* mmu_out = nullptr) const;
 
  private:
   /// Calls visit(start, mean) for every window start where the window mean has a kink, in order.
