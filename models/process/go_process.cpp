@@ -322,6 +322,7 @@ void GoProcess::replay_common_events(sim::SimTimeNs stop_at) {
   const CostModel& c = s_.cost;
   const double alloc_ns = c.alloc_ns;
   const double alloc_zero_ns_per_byte = c.alloc_zero_ns_per_byte;
+  const double alloc_scan_ns = c.alloc_scan_ns;
   const double mark_alloc_ns = c.mark_alloc_ns;
   const double write_ns = c.ptr_write_ns + (kMarking ? c.write_barrier_ns : 0.0);
   const double wb_buffer_flush_ns = c.wb_buffer_flush_ns;
@@ -341,6 +342,11 @@ void GoProcess::replay_common_events(sim::SimTimeNs stop_at) {
   uint64_t barrier_flushes = cur_.barrier_flushes;
   uint64_t wb_buffered = wb_buffered_;
   uint64_t requested_bytes = requested_bytes_;
+  // The cost ledger (summary.json mutator_cost_quantities), kept in registers like the totals.
+  uint64_t alloc_events = alloc_events_;
+  stats::MutatorCostQuantities& q = rec_.totals.cost_quantities;
+  uint64_t scan_allocs = q.scan_allocs, mark_allocs = q.mark_allocs, wb_flushes = q.wb_flushes;
+  double work_ns = q.work_ns;
   // advance_cpu() on the local clock.
   auto advance = [&](double cpu_ns) __attribute__((always_inline)) {
     residual_ns += cpu_ns * inv_parallelism;
@@ -386,12 +392,17 @@ void GoProcess::replay_common_events(sim::SimTimeNs stop_at) {
                                   kMarking))
         break;
       // A small object (<= 32 KiB): the signed conversion is exact and needs no range branch.
-      double cpu = alloc_ns + alloc_zero_ns_per_byte * static_cast<double>(static_cast<int64_t>(ev.size_bytes));
+      // The same additions in the same order as run_mutator's, so both paths give the same clock.
+      double cpu = alloc_ns + alloc_zero_ns_per_byte * static_cast<double>(static_cast<int64_t>(ev.size_bytes)) +
+                   (ev.pointerful ? alloc_scan_ns : 0.0);
       if constexpr (kMarking) {
         cpu += mark_alloc_ns;
         assist_bytes[ev.goroutine] = assist_after;
+        ++mark_allocs;
       }
       requested_bytes += ev.size_bytes;
+      ++alloc_events;
+      scan_allocs += ev.pointerful ? 1 : 0;
       mutator_cpu_ns += cpu;
       p_cpu[p] += cpu;
       advance(cpu);
@@ -413,6 +424,7 @@ void GoProcess::replay_common_events(sim::SimTimeNs stop_at) {
         const uint64_t flushes = wb_buffered / 256;
         wb_buffered %= 256;
         barrier_flushes += flushes;
+        wb_flushes += flushes;
         cpu += static_cast<double>(flushes) * wb_buffer_flush_ns;
       }
       p_cpu[p] += cpu;
@@ -433,6 +445,7 @@ void GoProcess::replay_common_events(sim::SimTimeNs stop_at) {
       if (p < 0) break;
       const auto ns = static_cast<double>(ev.value);
       mutator_cpu_ns += ns;
+      work_ns += ns;
       p_cpu[p] += ns;
       advance(ns);
       if (now >= clock_stop) {
@@ -457,6 +470,11 @@ void GoProcess::replay_common_events(sim::SimTimeNs stop_at) {
   cur_.barrier_flushes = barrier_flushes;
   wb_buffered_ = wb_buffered;
   requested_bytes_ = requested_bytes;
+  alloc_events_ = alloc_events;
+  q.scan_allocs = scan_allocs;
+  q.mark_allocs = mark_allocs;
+  q.wb_flushes = wb_flushes;
+  q.work_ns = work_ns;
 }
 
 GoProcess::Stop GoProcess::run_mutator(sim::SimTimeNs limit) {
