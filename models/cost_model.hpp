@@ -18,7 +18,7 @@ struct CostModel {
   double alloc_zero_ns_per_byte = 0.1;   ///< zeroing / initialising the new object, per byte
   double alloc_scan_ns = 0.0;             ///< extra per pointerful allocation: heapBitsSetType writes the
                                           ///< object's heap bitmap (mbitmap.go), a noscan object skips it
-  double page_fault_ns_per_byte = 0.5;    ///< first touch of heap memory not backed by the OS (fresh
+  double page_fault_ns_per_byte = 0.0;    ///< first touch of heap memory not backed by the OS (fresh
                                           ///< mapping or scavenged): page fault + kernel zeroing
   double span_refill_ns = 300.0;          ///< mcache.refill + mcentral.cacheSpan, per refill
   double large_alloc_ns = 2000.0;         ///< mcache.allocLarge + mheap.alloc, per large object
