@@ -32,9 +32,9 @@ struct CostModel {
   double stack_copy_ns_per_byte = 0.1;    ///< copystack on growth, per byte of the old stack
 
   // Collector side (mgcmark.go, mgcsweep.go, mgc.go).
-  double scan_ns_per_byte = 0.09146;          ///< heap/stack/globals scan work, per byte of scan work
-  double mark_ns_per_object = 7.668;        ///< greying + blackening one reachable object (scan or noscan)
-  double scan_ns_per_object = 7.491;         ///< extra per pointerful object: work-buffer push/pop and scanobject's
+  double scan_ns_per_byte = 0.1021;          ///< heap/stack/globals scan work, per byte of scan work
+  double mark_ns_per_object = 7.497;        ///< greying + blackening one reachable object (scan or noscan)
+  double scan_ns_per_object = 3.354;         ///< extra per pointerful object: work-buffer push/pop and scanobject's
                                            ///< setup (greyobject queues it; a noscan object is blackened at once)
   double sweep_ns_per_span = 150.0;       ///< sweeping one span (mspan.sweep)
   double stw_sweep_term_ns = 16500.0;     ///< sweep-termination pause, fixed part (wall)

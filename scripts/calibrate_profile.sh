@@ -22,7 +22,7 @@ bash scripts/build.sh
 /usr/bin/python3 analysis/validate/validate.py configs/validation/*.json --repeats "${REPEATS:-5}" \
   --out "$out/validation" --go "$GO"
 /usr/bin/python3 analysis/validate/calibration_obs.py "$out/validation" --anchor-ring --mutator \
-  --mark-scenarios drop,goroutines,growing,ring-gogc50,ring-gogc100,ring-gogc200,ring-noscan,ring-limit100 \
+  --anchor-weight 30 --mark-scenarios drop,goroutines,growing,ring-gogc50,ring-gogc100,ring-gogc200,ring-noscan,ring-limit100 \
   --mutator-scenarios drop,growing,mixed,ring-gogc50,ring-gogc100,ring-gogc200,ring-noscan,ring-limit100 \
   --out "$out/observations.json"
 build/app/gcsim calibrate "$out/observations.json" --out "$out/$name.json" --name "$name"
