@@ -26,6 +26,7 @@ std::vector<std::pair<const char*, double CostModel::*>> fields() {
       {"wb_buffer_flush_ns", &CostModel::wb_buffer_flush_ns},
       {"mark_alloc_ns", &CostModel::mark_alloc_ns},
       {"goroutine_start_ns", &CostModel::goroutine_start_ns},
+      {"goroutine_handoff_ns", &CostModel::goroutine_handoff_ns},
       {"pool_get_ns", &CostModel::pool_get_ns},
       {"pool_put_ns", &CostModel::pool_put_ns},
       {"stack_copy_ns_per_byte", &CostModel::stack_copy_ns_per_byte},

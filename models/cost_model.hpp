@@ -27,6 +27,8 @@ struct CostModel {
   double wb_buffer_flush_ns = 1000.0;     ///< wbBufFlush: greying a full buffer of 256 writes (mwbbuf.go)
   double mark_alloc_ns = 8.0;             ///< extra cost of an allocation during mark (allocate-black)
   double goroutine_start_ns = 300.0;      ///< newproc + first schedule
+  double goroutine_handoff_ns = 0.0;      ///< serial mode: the stream moves to another goroutine (park +
+                                          ///< ready + waking an idle P's thread, proc.go)
   double pool_get_ns = 15.0;              ///< sync.Pool Get that hits (estimate)
   double pool_put_ns = 15.0;              ///< sync.Pool Put (estimate)
   double stack_copy_ns_per_byte = 0.1;    ///< copystack on growth, per byte of the old stack

@@ -262,6 +262,22 @@ void GoProcess::background_sweep() {
   sweep_budget_ns_ = swept < n ? 0 : sweep_budget_ns_ - swept * per_span;
 }
 
+// The P that runs `g` now. In serial mode, moving the stream to another goroutine is a handoff: the
+// running goroutine parks and readies `g` (gopark + goready, and a futex wake-up of the thread of an
+// idle P: proc.go ready/wakep), which costs goroutine_handoff_ns of mutator CPU.
+int GoProcess::p_running(uint32_t g) {
+  const uint64_t handoffs = sched_.counters().handoffs;
+  const int p = sched_.p_of(g, now_);
+  if (sched_.counters().handoffs != handoffs) {
+    const double cpu = s_.cost.goroutine_handoff_ns;
+    rec_.totals.mutator_cpu_ns += cpu;
+    p_mutator_cpu_ns_[static_cast<size_t>(p)] += cpu;
+    ++rec_.totals.cost_quantities.handoffs;
+    advance_cpu(cpu);
+  }
+  return p;
+}
+
 void GoProcess::goroutine_seen(uint32_t g) {
   if (g > kMaxGoroutineId)
     throw TraceError(source_.describe(), "goroutine id " + std::to_string(g) + " is above the limit " +
@@ -548,7 +564,7 @@ GoProcess::Stop GoProcess::run_mutator(sim::SimTimeNs limit) {
         ++alloc_events_;
         rec_.totals.cost_quantities.scan_allocs += ev.pointerful ? 1 : 0;
         rec_.totals.cost_quantities.mark_allocs += marking ? 1 : 0;  // here: a parked assist retries the event
-        const int p = sched_.p_of(g, now_);
+        const int p = p_running(g);
         alloc::AllocOutcome out = heap_.alloc(ev.object_id, ev.size_bytes, ev.pointerful, p, marking);
         if (out.slow_path) {
           const bool large = ev.size_bytes > alloc::kMaxSmallSizeBytes;
@@ -595,7 +611,7 @@ GoProcess::Stop GoProcess::run_mutator(sim::SimTimeNs limit) {
         }
         rec_.totals.mutator_cpu_ns += static_cast<double>(ev.value);
         rec_.totals.cost_quantities.work_ns += static_cast<double>(ev.value);
-        p_mutator_cpu_ns_[static_cast<size_t>(sched_.p_of(ev.goroutine, now_))] += static_cast<double>(ev.value);
+        p_mutator_cpu_ns_[static_cast<size_t>(p_running(ev.goroutine))] += static_cast<double>(ev.value);
         advance_cpu(static_cast<double>(ev.value));
         break;
       case workload::EventKind::kPtrWrite: {
@@ -616,7 +632,7 @@ GoProcess::Stop GoProcess::run_mutator(sim::SimTimeNs limit) {
           goroutine_seen(ev.goroutine);
           if (marking) stop_at = std::min(limit, mark_.completion_time());
         }
-        p_mutator_cpu_ns_[static_cast<size_t>(sched_.p_of(ev.goroutine, now_))] += cpu;
+        p_mutator_cpu_ns_[static_cast<size_t>(p_running(ev.goroutine))] += cpu;
         rec_.totals.ptr_writes += ev.value;
         rec_.totals.ptr_write_cpu_ns += cpu;
         if (marking) {
@@ -639,7 +655,7 @@ GoProcess::Stop GoProcess::run_mutator(sim::SimTimeNs limit) {
         stacks_.set_used(ev.goroutine, ev.value);
         rec_.totals.mutator_cpu_ns += c.goroutine_start_ns;
         ++rec_.totals.cost_quantities.goroutine_starts;
-        p_mutator_cpu_ns_[static_cast<size_t>(sched_.p_of(ev.goroutine, now_))] += c.goroutine_start_ns;
+        p_mutator_cpu_ns_[static_cast<size_t>(p_running(ev.goroutine))] += c.goroutine_start_ns;
         advance_cpu(c.goroutine_start_ns);
         if (marking) stop_at = std::min(limit, mark_.completion_time());
         break;
@@ -659,7 +675,7 @@ GoProcess::Stop GoProcess::run_mutator(sim::SimTimeNs limit) {
           double cpu = static_cast<double>(copied) * c.stack_copy_ns_per_byte;
           rec_.totals.cost_quantities.stack_copy_bytes += copied;
           rec_.totals.mutator_cpu_ns += cpu;
-          p_mutator_cpu_ns_[static_cast<size_t>(sched_.p_of(ev.goroutine, now_))] += cpu;
+          p_mutator_cpu_ns_[static_cast<size_t>(p_running(ev.goroutine))] += cpu;
           advance_cpu(cpu);
         }
         break;
@@ -669,7 +685,7 @@ GoProcess::Stop GoProcess::run_mutator(sim::SimTimeNs limit) {
         break;
       case workload::EventKind::kPoolPut: {
         goroutine_seen(ev.goroutine);
-        const int p = sched_.p_of(ev.goroutine, now_);
+        const int p = p_running(ev.goroutine);
         pools_.put(ev.pool, p, heap_.detach(ev.object_id));
         rec_.totals.mutator_cpu_ns += c.pool_put_ns;
         p_mutator_cpu_ns_[static_cast<size_t>(p)] += c.pool_put_ns;
@@ -678,7 +694,7 @@ GoProcess::Stop GoProcess::run_mutator(sim::SimTimeNs limit) {
       }
       case workload::EventKind::kPoolGet: {
         goroutine_seen(ev.goroutine);
-        const int p = sched_.p_of(ev.goroutine, now_);
+        const int p = p_running(ev.goroutine);
         auto hit = pools_.get(ev.pool, p);
         if (hit) {
           heap_.attach(ev.object_id, *hit);

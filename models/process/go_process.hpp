@@ -102,6 +102,7 @@ class GoProcess {
   void revise();
   pacer::HeapSnapshot snapshot() const;
   void goroutine_seen(uint32_t g);
+  int p_running(uint32_t g);
   double gc_cpu_fraction() const;
   void note_peaks();
   /// gc_ps includes assist_ps and stw_ps (the rest of it is dedicated/fractional workers).

@@ -106,6 +106,7 @@ struct MutatorCostQuantities {
   uint64_t barrier_writes = 0;    ///< write_barrier_ns
   uint64_t wb_flushes = 0;        ///< wb_buffer_flush_ns
   uint64_t goroutine_starts = 0;  ///< goroutine_start_ns
+  uint64_t handoffs = 0;          ///< goroutine_handoff_ns (serial-mode handoffs)
   uint64_t stack_copy_bytes = 0;  ///< stack_copy_ns_per_byte
   uint64_t pool_get_hits = 0;     ///< pool_get_ns
   uint64_t pool_puts = 0;         ///< pool_put_ns

@@ -186,6 +186,7 @@ nlohmann::json summary_json(const RunRecord& r) {
                                   {"write_barrier_ns", q.barrier_writes},
                                   {"wb_buffer_flush_ns", q.wb_flushes},
                                   {"goroutine_start_ns", q.goroutine_starts},
+                                  {"goroutine_handoff_ns", q.handoffs},
                                   {"stack_copy_ns_per_byte", q.stack_copy_bytes},
                                   {"pool_get_ns", q.pool_get_hits},
                                   {"pool_put_ns", q.pool_puts},

@@ -217,7 +217,7 @@ TEST_CASE("cost ledger: mutator CPU is exactly the sum of parameter x quantity (
                      c.span_refill_ns * q.span_refills + c.page_fault_ns_per_byte * q.faulted_bytes + c.large_alloc_ns * q.large_allocs +
                      c.sweep_ns_per_span * q.spans_swept + c.ptr_write_ns * q.ptr_writes +
                      c.write_barrier_ns * q.barrier_writes + c.wb_buffer_flush_ns * q.wb_flushes +
-                     c.goroutine_start_ns * q.goroutine_starts + c.stack_copy_ns_per_byte * q.stack_copy_bytes +
+                     c.goroutine_start_ns * q.goroutine_starts + c.goroutine_handoff_ns * q.handoffs + c.stack_copy_ns_per_byte * q.stack_copy_bytes +
                      c.pool_get_ns * q.pool_get_hits + c.pool_put_ns * q.pool_puts + q.work_ns + q.scavenge_cpu_ns;
   CHECK(sum == doctest::Approx(r.totals.mutator_cpu_ns).epsilon(1e-9));
 }

@@ -98,6 +98,7 @@ nlohmann::json pacer_scenario_cost_model(const percycle::Scenario& s, const Pace
           {"large_alloc_ns", 0},
           {"mark_alloc_ns", 0},
           {"goroutine_start_ns", 0},
+          {"goroutine_handoff_ns", 0},
           {"stack_copy_ns_per_byte", 0},
           {"sweep_ns_per_span", 0},
           {"mark_ns_per_object", 0},
