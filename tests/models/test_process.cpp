@@ -186,38 +186,44 @@ TEST_CASE("cost ledger: mutator CPU is exactly the sum of parameter x quantity (
   }
   for (uint32_t g = 1; g <= 3; ++g) push(EventKind::kGoExit, g, 0, 0, 0);
 
-  RuntimeSettings rt;
-  rt.gomaxprocs = 2;
-  rt.memory_limit_bytes = 3 * MiB;
-  testing::VectorSource src(ev);
-  pacer::GoPacer p(pacer::GoPacerParams{}, rt);
-  ProcessSettings s;
-  s.runtime = rt;
-  s.cost.alloc_scan_ns = 7.0;  // whatever the default, every parameter must be exercised
-  GoProcess proc(s, src, p);
-  stats::RunRecord r = proc.run();
-  const auto& q = r.totals.cost_quantities;
-  const CostModel& c = s.cost;
-  // Each kind was exercised, so the identity below is not vacuous.
-  CHECK(q.allocs == 200000 + 200);
-  CHECK(q.large_allocs > 0);
-  CHECK(q.scan_allocs > 0);
-  CHECK(q.faulted_bytes > 0);
-  CHECK(q.scan_allocs < q.allocs);
-  CHECK(q.span_refills > 0);
-  CHECK(q.mark_allocs > 0);
-  CHECK(q.barrier_writes > 0);
-  CHECK(q.goroutine_starts == 3);
-  CHECK(q.stack_copy_bytes > 0);
-  CHECK(q.pool_get_hits == 100);
-  CHECK(q.pool_puts == 100);
-  CHECK(q.work_ns == doctest::Approx(150.0 * (200000 / 7 + 1)));
-  const double sum = c.alloc_ns * q.allocs + c.alloc_zero_ns_per_byte * q.alloc_bytes +
-                     c.alloc_scan_ns * q.scan_allocs + c.mark_alloc_ns * q.mark_allocs +
-                     c.span_refill_ns * q.span_refills + c.page_fault_ns_per_byte * q.faulted_bytes + c.large_alloc_ns * q.large_allocs +
-                     c.sweep_ns_per_span * q.spans_swept + c.ptr_write_ns * q.ptr_writes +
-                     c.write_barrier_ns * q.barrier_writes + c.wb_buffer_flush_ns * q.wb_flushes +
-                     c.goroutine_start_ns * q.goroutine_starts + c.goroutine_handoff_ns * q.handoffs + c.stack_copy_ns_per_byte * q.stack_copy_bytes +
-                     c.pool_get_ns * q.pool_get_hits + c.pool_put_ns * q.pool_puts + q.work_ns + q.scavenge_cpu_ns;
-  CHECK(sum == doctest::Approx(r.totals.mutator_cpu_ns).epsilon(1e-9));
+  for (const bool serial : {false, true}) {
+    CAPTURE(serial);
+    RuntimeSettings rt;
+    rt.gomaxprocs = 2;
+    rt.memory_limit_bytes = 3 * MiB;
+    testing::VectorSource src(ev);
+    pacer::GoPacer p(pacer::GoPacerParams{}, rt);
+    ProcessSettings s;
+    s.runtime = rt;
+    s.cost.alloc_scan_ns = 7.0;  // whatever the default, every parameter must be exercised
+    s.cost.goroutine_handoff_ns = 900.0;
+    if (serial) s.scheduler.mode = sched::Mode::kSerial;
+    GoProcess proc(s, src, p);
+    stats::RunRecord r = proc.run();
+    const auto& q = r.totals.cost_quantities;
+    const CostModel& c = s.cost;
+    // Each kind was exercised, so the identity below is not vacuous.
+    CHECK(q.allocs == 200000 + 200);
+    CHECK(q.large_allocs > 0);
+    CHECK(q.scan_allocs > 0);
+    CHECK(q.faulted_bytes > 0);
+    CHECK(q.scan_allocs < q.allocs);
+    CHECK(q.span_refills > 0);
+    CHECK(q.mark_allocs > 0);
+    CHECK(q.barrier_writes > 0);
+    CHECK(q.goroutine_starts == 3);
+    CHECK(q.stack_copy_bytes > 0);
+    CHECK(q.pool_get_hits == 100);
+    CHECK(q.pool_puts == 100);
+    CHECK((q.handoffs > 0) == serial);
+    CHECK(q.work_ns == doctest::Approx(150.0 * (200000 / 7 + 1)));
+    const double sum = c.alloc_ns * q.allocs + c.alloc_zero_ns_per_byte * q.alloc_bytes +
+                       c.alloc_scan_ns * q.scan_allocs + c.mark_alloc_ns * q.mark_allocs +
+                       c.span_refill_ns * q.span_refills + c.page_fault_ns_per_byte * q.faulted_bytes + c.large_alloc_ns * q.large_allocs +
+                       c.sweep_ns_per_span * q.spans_swept + c.ptr_write_ns * q.ptr_writes +
+                       c.write_barrier_ns * q.barrier_writes + c.wb_buffer_flush_ns * q.wb_flushes +
+                       c.goroutine_start_ns * q.goroutine_starts + c.goroutine_handoff_ns * static_cast<double>(q.handoffs) + c.stack_copy_ns_per_byte * q.stack_copy_bytes +
+                       c.pool_get_ns * q.pool_get_hits + c.pool_put_ns * q.pool_puts + q.work_ns + q.scavenge_cpu_ns;
+    CHECK(sum == doctest::Approx(r.totals.mutator_cpu_ns).epsilon(1e-9));
+  }
 }
