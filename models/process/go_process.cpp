@@ -359,7 +359,6 @@ void GoProcess::replay_common_events(sim::SimTimeNs stop_at) {
   uint64_t wb_buffered = wb_buffered_;
   uint64_t requested_bytes = requested_bytes_;
   // The cost ledger (summary.json mutator_cost_quantities), kept in registers like the totals.
-  uint64_t alloc_events = alloc_events_;
   stats::MutatorCostQuantities& q = rec_.totals.cost_quantities;
   uint64_t scan_allocs = q.scan_allocs, mark_allocs = q.mark_allocs, wb_flushes = q.wb_flushes;
   double work_ns = q.work_ns;
@@ -417,7 +416,6 @@ void GoProcess::replay_common_events(sim::SimTimeNs stop_at) {
         ++mark_allocs;
       }
       requested_bytes += ev.size_bytes;
-      ++alloc_events;
       scan_allocs += ev.pointerful ? 1 : 0;
       mutator_cpu_ns += cpu;
       p_cpu[p] += cpu;
@@ -486,7 +484,6 @@ void GoProcess::replay_common_events(sim::SimTimeNs stop_at) {
   cur_.barrier_flushes = barrier_flushes;
   wb_buffered_ = wb_buffered;
   requested_bytes_ = requested_bytes;
-  alloc_events_ = alloc_events;
   q.scan_allocs = scan_allocs;
   q.mark_allocs = mark_allocs;
   q.wb_flushes = wb_flushes;
@@ -561,7 +558,6 @@ GoProcess::Stop GoProcess::run_mutator(sim::SimTimeNs limit) {
           }
         }
         requested_bytes_ += ev.size_bytes;
-        ++alloc_events_;
         rec_.totals.cost_quantities.scan_allocs += ev.pointerful ? 1 : 0;
         rec_.totals.cost_quantities.mark_allocs += marking ? 1 : 0;  // here: a parked assist retries the event
         const int p = p_running(g);
@@ -1037,7 +1033,7 @@ stats::RunRecord GoProcess::run(const ProgressFn& progress) {
   t.sched_max_run_queue = sc.max_run_queue;
   t.p_mutator_cpu_ns = p_mutator_cpu_ns_;
   // The per-event counts of the ledger that other counters already hold.
-  t.cost_quantities.allocs = alloc_events_;
+  t.cost_quantities.allocs = f.mallocs;  // one per allocation event (tiny ones included)
   t.cost_quantities.alloc_bytes = requested_bytes_;
   t.cost_quantities.ptr_writes = t.ptr_writes;
   t.cost_quantities.barrier_writes = t.ptr_writes_during_mark;

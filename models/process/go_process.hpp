@@ -173,7 +173,6 @@ class GoProcess {
   size_t buf_pos_ = 0, buf_len_ = 0;
   uint64_t events_ = 0;
   uint64_t requested_bytes_ = 0;
-  uint64_t alloc_events_ = 0;  ///< allocation events handled (alloc_ns is charged once each)
   ProgressFn progress_;
 };
 
