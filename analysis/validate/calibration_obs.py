@@ -62,21 +62,27 @@ def second_half(rows):
     return rows[len(rows) // 2:]
 
 
-def real_pauses_ns(sdir):
-    """Median over runs of the median c1 and c3 (ms -> ns) over the loop's cycles, and GOMAXPROCS."""
+def real_runs(sdir):
+    """Each recorded real run of the scenario: (its run JSON, its gctrace cycles during the loop)."""
     real = os.path.join(sdir, "real")
-    c1s, c3s, procs = [], [], None
     k = 1
     while os.path.exists(os.path.join(real, f"run{k}.json")):
         with open(os.path.join(real, f"run{k}.json")) as f:
             j = json.load(f)
-        procs = j.get("gomaxprocs", procs)
         cyc = [c for c in validate.parse_gctrace(os.path.join(real, f"run{k}.gctrace.txt"))
                if j["num_gc_before_loop"] < c["n"] <= j["NumGC"]]
+        yield j, cyc
+        k += 1
+
+
+def real_pauses_ns(sdir):
+    """Median over runs of the median c1 and c3 (ms -> ns) over the loop's cycles, and GOMAXPROCS."""
+    c1s, c3s, procs = [], [], None
+    for j, cyc in real_runs(sdir):
+        procs = j.get("gomaxprocs", procs)
         if cyc:
             c1s.append(statistics.median(c["c1"] for c in cyc) * 1e6)
             c3s.append(statistics.median(c["c3"] for c in cyc) * 1e6)
-        k += 1
     if not c1s:
         return None
     return statistics.median(c1s), statistics.median(c3s), procs
@@ -84,18 +90,11 @@ def real_pauses_ns(sdir):
 
 def real_mark_cpu_ns(sdir):
     """Median over runs of the mean a+b+i (ms → ns) over the second half of the loop's cycles."""
-    real = os.path.join(sdir, "real")
     means = []
-    k = 1
-    while os.path.exists(os.path.join(real, f"run{k}.json")):
-        with open(os.path.join(real, f"run{k}.json")) as f:
-            j = json.load(f)
-        cyc = [c for c in validate.parse_gctrace(os.path.join(real, f"run{k}.gctrace.txt"))
-               if j["num_gc_before_loop"] < c["n"] <= j["NumGC"]]
+    for _, cyc in real_runs(sdir):
         sh = second_half(cyc)
         if sh:
             means.append(statistics.mean((c["a"] + c["b"] + c["i"]) * 1e6 for c in sh))
-        k += 1
     return statistics.median(means) if means else None, len(means)
 
 
@@ -105,19 +104,12 @@ FITTED_MUTATOR = ("alloc_ns", "alloc_zero_ns_per_byte", "alloc_scan_ns", "span_r
 
 def real_mutator_ns(sdir):
     """Median over runs of the loop's wall time minus STW, assist (and, at P=1, background) time."""
-    real = os.path.join(sdir, "real")
     vals = []
-    k = 1
-    while os.path.exists(os.path.join(real, f"run{k}.json")):
-        with open(os.path.join(real, f"run{k}.json")) as f:
-            j = json.load(f)
-        cyc = [c for c in validate.parse_gctrace(os.path.join(real, f"run{k}.gctrace.txt"))
-               if j["num_gc_before_loop"] < c["n"] <= j["NumGC"]]
+    for j, cyc in real_runs(sdir):
         gc_ms = sum(c["c1"] + c["c3"] + c["a"] for c in cyc)
         if j.get("gomaxprocs") == 1:
             gc_ms += sum(c["b"] for c in cyc)
         vals.append(j["wall_ns"] - gc_ms * 1e6 - j.get("work_ns_requested", 0))
-        k += 1
     return (statistics.median(vals) if vals else None), len(vals)
 
 
