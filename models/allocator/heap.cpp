@@ -259,16 +259,7 @@ AllocOutcome Heap::alloc(uint32_t id, uint64_t size_bytes, bool pointerful, int 
   ensure_object(id);
   if (obj_flags_[id] & kAlive) throw std::logic_error("alloc of live object id " + std::to_string(id));
   AllocOutcome out;
-  ++mallocs_;
-  live_object_bytes_ += size_bytes;
-  obj_bytes_[id] = size_bytes;
-  uint8_t flags = kAlive;
-  if (pointerful) {
-    flags |= kPointerful;
-    live_scan_bytes_ += size_bytes;
-    ++live_scan_slots_;
-    scan_alloc_pending_ += size_bytes;
-  }
+  uint8_t flags = account_new_object(id, size_bytes, pointerful);
 
   if (!pointerful && size_bytes < kTinySizeBytes) {
     // Tiny allocator (mallocgc, malloc.go): pack into the P's current 16-byte block.

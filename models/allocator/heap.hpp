@@ -182,6 +182,7 @@ class Heap {
   static constexpr uint64_t kMaxHeapBytes = uint64_t{1} << 48;
 
  private:
+  uint8_t account_new_object(uint32_t id, uint64_t size_bytes, bool pointerful);
   enum : uint8_t { kAlive = 1, kPointerful = 2, kTiny = 4, kLarge = 8 };
   enum : uint8_t { kSpanInUse = 1, kSpanCached = 2, kSpanInPartial = 4 };
   /// spanClass (mheap.go makeSpanClass): (sizeclass << 1) | noscan.
@@ -290,14 +291,9 @@ inline int Heap::small_span_class(uint64_t size_bytes, bool pointerful) const {
   return span_class(classes_.class_of(class_bytes), !pointerful);
 }
 
-inline bool Heap::try_alloc_cached(uint32_t id, uint64_t size_bytes, bool pointerful, uint8_t spanclass, int p,
-                                   bool marking) {
-  if (id >= obj_flags_.size() || (obj_flags_[id] & kAlive)) return false;
-  const uint32_t s = cache_[static_cast<size_t>(p) * kNumSpanClasses + spanclass];
-  if (s == kNoIndex) return false;
-  Span& sp = spans_[s];
-  if (sp.alloc_count == sp.nelems) return false;
-  // From here on: alloc()'s small-object path with alloc_slot() finding room.
+// The accounting every new object gets, whichever path allocates it (mallocgc's nextFreeFast and
+// refill paths alike); returns its flags.
+inline uint8_t Heap::account_new_object(uint32_t id, uint64_t size_bytes, bool pointerful) {
   ++mallocs_;
   live_object_bytes_ += size_bytes;
   obj_bytes_[id] = size_bytes;
@@ -308,6 +304,18 @@ inline bool Heap::try_alloc_cached(uint32_t id, uint64_t size_bytes, bool pointe
     ++live_scan_slots_;
     scan_alloc_pending_ += size_bytes;
   }
+  return flags;
+}
+
+inline bool Heap::try_alloc_cached(uint32_t id, uint64_t size_bytes, bool pointerful, uint8_t spanclass, int p,
+                                   bool marking) {
+  if (id >= obj_flags_.size() || (obj_flags_[id] & kAlive)) return false;
+  const uint32_t s = cache_[static_cast<size_t>(p) * kNumSpanClasses + spanclass];
+  if (s == kNoIndex) return false;
+  Span& sp = spans_[s];
+  if (sp.alloc_count == sp.nelems) return false;
+  // From here on: alloc()'s small-object path with alloc_slot() finding room.
+  uint8_t flags = account_new_object(id, size_bytes, pointerful);
   ++sp.alloc_count;
   const uint64_t slot_bytes = sp.elem_bytes;
   heap_alloc_bytes_ += slot_bytes;
