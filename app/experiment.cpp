@@ -29,6 +29,7 @@ Experiment parse_experiment(const json& doc, const std::string& base_dir) {
   if (e.name.empty() || e.name.find('/') != std::string::npos)
     throw ConfigError("name", "must be a non-empty name without '/'");
   e.seed = get_u64(doc, "", "seed", 1);
+  e.process.seed = e.seed;
   config::require_key(doc, "", "workload");
   e.workload = workload::resolved_workload(doc["workload"], "workload");
 

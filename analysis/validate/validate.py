@@ -230,13 +230,31 @@ def run_real(trace, env_rt, sdir, replayer, repeats, layout, idle_s):
     return runs
 
 
-def run_sim(cfg_path, sdir, gcsim, replayer_table=True):
+def run_sims(cfg_path, sdir, gcsim, repeats, replayer_table=True):
+    """gcsim `repeats` times on the same trace with scheduling noise seeds 1..repeats
+    (scheduler.noise_seed: sysmon's phase at preemptions, models/sched/scheduler.hpp), as the real
+    side runs the same trace repeatedly. Run 1 writes sdir/sim, run k sdir/sim_rk. Returns (median of
+    each metric over the runs, the runs)."""
+    runs = []
+    for k in range(1, repeats + 1):
+        out = "sim" if k == 1 else f"sim_r{k}"
+        runs.append(run_sim(cfg_path, sdir, gcsim, replayer_table, out=out, noise_seed=k))
+    med = {}
+    for key in runs[0]:
+        vals = [r[key] for r in runs if isinstance(r.get(key), (int, float))]
+        med[key] = statistics.median(vals) if len(vals) == len(runs) else runs[0][key]
+    return med, runs
+
+
+def run_sim(cfg_path, sdir, gcsim, replayer_table=True, out="sim", noise_seed=0):
     """gcsim on the scenario. With replayer_table the simulated program also has the replayer's
     object table (8 B per object id, allocated before the trace: workload.replayer_table), and a
     cycle that the table alone triggered is left out, as the real side leaves out the replayer's
     setup GC (see run_real)."""
-    out = os.path.join(sdir, "sim")
+    out = os.path.join(sdir, out)
     cmd = [gcsim, "run", cfg_path, "--out", out, "--force", "--quiet"]
+    if noise_seed:
+        cmd += ["--set", f"scheduler.noise_seed={noise_seed}"]
     if replayer_table:
         cmd += ["--set", "workload.replayer_table=true"]
     run(cmd, capture_output=True)
@@ -363,6 +381,9 @@ def main(argv):
     ap.add_argument("--gcsim", default=os.path.join(ROOT, "build", "app", "gcsim"), help="gcsim binary")
     ap.add_argument("--go", default=shutil.which("go") or "/usr/lib/go-1.19/bin/go", help="go command used to build the replayer")
     ap.add_argument("--replayer", help="prebuilt replayer binary (default: build it from workloads/go/replayer)")
+    ap.add_argument("--sim-repeats", type=int, default=5,
+                    help="gcsim runs per scenario, scheduling noise seeds 1..N; the simulated value is their "
+                         "median (default 5)")
     ap.add_argument("--layout", default="first", choices=["first", "all"], help="replayer -layout for pointerful objects")
     ap.add_argument("--idle-wait", type=float, default=0, metavar="S",
                     help="before each real run wait up to S seconds for the machine to be idle (shared machines)")
@@ -378,6 +399,8 @@ def main(argv):
     args = ap.parse_args(argv[1:])
     if args.repeats < 1:
         die("--repeats must be >= 1")
+    if args.sim_repeats < 1:
+        die("--sim-repeats must be >= 1")
     check_metrics = set(TARGETS)
     if args.check_metrics:
         check_metrics = set(m.strip() for m in args.check_metrics.split(",") if m.strip())
@@ -436,13 +459,15 @@ def main(argv):
         else:
             trace, trace_info = make_trace(cfg, cfg_path, sdir, args.gcsim)
             real_runs = run_real(trace, env_rt, sdir, replayer, args.repeats, args.layout, args.idle_wait)
-        sim = run_sim(cfg_path, sdir, args.gcsim, replayer_table=not args.no_replayer_table)
-        log(f"  sim: NumGC {sim['num_gc']}")
+        sim, sim_runs = run_sims(cfg_path, sdir, args.gcsim, args.sim_repeats,
+                                 replayer_table=not args.no_replayer_table)
+        log(f"  sim: NumGC {sim['num_gc']} (median of {len(sim_runs)}: {[r['num_gc'] for r in sim_runs]})")
         rows, failed = compare(real_runs, sim)
         any_failed = any_failed or any(m in check_metrics for m in failed)
         results.append({"scenario": name, "config": os.path.abspath(cfg_path), "env": env_rt,
                         "trace": trace, "trace_info": trace_info, "repeats": len(real_runs),
-                        "real_runs": real_runs, "sim": sim, "metrics": rows, "failed": failed})
+                        "real_runs": real_runs, "sim": sim, "sim_runs": sim_runs, "metrics": rows,
+                        "failed": failed})
         table = TABLE_HEAD + markdown_rows(name, rows)
         print(f"\n## {name}\n")
         print(f"{' '.join(f'{k}={v}' for k, v in env_rt.items())}, {len(real_runs)} real runs "
@@ -460,7 +485,8 @@ def main(argv):
     with open(os.path.join(out, "validation.md"), "w") as f:
         f.write("# gcsim validation against Go 1.19 (trace replayer)\n\n")
         f.write("Real = `workloads/go/replayer` replaying the scenario's trace on the Go runtime "
-                "(median and [min, max] over the runs); rel. error = (simulated − real median) / real median.\n\n")
+                "(median and [min, max] over the runs); simulated = median over gcsim runs with scheduling noise seeds "
+                f"1..{args.sim_repeats} (`scheduler.noise_seed`); rel. error = (simulated − real median) / real median.\n\n")
         f.write("Targets: " + "; ".join(
             f"{k} " + ", ".join(f"≤{100 * v:.0f} % {c}" for c, v in t.items()) for k, t in TARGETS.items()) + "\n\n")
         f.write("\n".join(TABLE_HEAD + md_rows) + "\n\n")

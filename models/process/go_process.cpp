@@ -27,7 +27,9 @@ GoProcess::GoProcess(const ProcessSettings& settings, workload::EventSource& sou
       p_mutator_cpu_ns_(static_cast<size_t>(settings.runtime.gomaxprocs), 0.0),
       pools_(settings.runtime.gomaxprocs),
       limiter_(settings.runtime.gomaxprocs),
-      buf_(kBatch) {
+      buf_(kBatch),
+      preempt_rng_(sim::RngRoot(settings.scheduler.noise_seed != 0 ? settings.scheduler.noise_seed : settings.seed)
+                       .stream("sched.preempt")) {
   heap_.set_memory_budget(s_.max_memory_bytes);
   heap_.reserve_objects(source_.object_id_bound());
   check_invariants_ = invariant_checks_built_in() || s_.check_invariants;
@@ -114,8 +116,7 @@ void GoProcess::update_capacity() {
 // (retake: pd.schedwhen + forcePreemptNS <= now, proc.go); the world restarting after sweep
 // termination and the goroutine resuming after a burst both count as being scheduled.
 void GoProcess::preempt() {
-  const sim::DurationNs quantum_ns = s_.scheduler.quantum_ns;  // forcePreemptNS (proc.go)
-  next_preempt_ns_ = now_ + quantum_ns;
+  next_preempt_ns_ = now_ + preemption_interval_ns();
   const double f = plan_.fractional_goal;
   if (f <= 0 || fractional_burst_) return;
   mark_.advance_to(now_);
@@ -127,7 +128,18 @@ void GoProcess::preempt() {
   update_capacity();
   burst_event_ = queue_.schedule(now_ + static_cast<sim::DurationNs>(burst), sim::Priority::kGc,
                                  [this] { end_fractional_burst(); });
-  next_preempt_ns_ = now_ + static_cast<sim::DurationNs>(burst) + quantum_ns;
+  next_preempt_ns_ = now_ + static_cast<sim::DurationNs>(burst) + preemption_interval_ns();
+}
+
+// How long a goroutine runs from being scheduled to being preempted (retake, proc.go): sysmon
+// notes the new schedtick at its next check, a uniformly distributed moment within its period
+// (sysmon sleeps up to 10 ms when nothing happens), and preempts at the first check at least
+// forcePreemptNS after that.
+sim::DurationNs GoProcess::preemption_interval_ns() {
+  const sched::SchedulerSettings& sc = s_.scheduler;
+  sim::DurationNs jitter_ns = 0;
+  if (sc.sysmon_period_ns > 0) jitter_ns = static_cast<sim::DurationNs>(preempt_rng_.below(static_cast<uint64_t>(sc.sysmon_period_ns)));
+  return sc.quantum_ns + jitter_ns;
 }
 
 void GoProcess::end_fractional_burst() {
@@ -782,7 +794,10 @@ void GoProcess::begin_mark() {
   gc::MarkWork w = mark_.work();
   mark_.begin(now_, w, gc::MarkCapacity{});
   fractional_burst_ = false;
-  next_preempt_ns_ = now_ + s_.scheduler.quantum_ns;  // the world restarted: every goroutine was just scheduled
+  // sysmon's preemption clock runs on: stopping the world does not reschedule the goroutine that
+  // started the cycle (its P's schedtick is unchanged, retake in proc.go). Outside a mark a lone
+  // goroutine is preempted and resumed at once, so its deadlines just step forward.
+  while (next_preempt_ns_ <= now_) next_preempt_ns_ += preemption_interval_ns();
   update_capacity();
   revise();
 }

@@ -19,6 +19,7 @@
 #include "models/stacks/goroutine_stacks.hpp"
 #include "models/stats/run_record.hpp"
 #include "sim/event_queue.hpp"
+#include "sim/rng.hpp"
 #include "workloads/trace_event.hpp"
 
 namespace gcsim {
@@ -33,6 +34,7 @@ struct ProcessSettings {
   bool check_invariants = false;                 ///< check PhaseInvariants after every GC phase (always on
                                                  ///< when built with GCSIM_CHECK_INVARIANTS)
   uint64_t max_memory_bytes = uint64_t{4} << 30; ///< simulator memory budget for object/span tables
+  uint64_t seed = 1;                             ///< the experiment's seed (the process's random streams)
 };
 
 /// Progress callback: (events consumed so far, simulated ns so far). Called about every 2^20 events.
@@ -133,6 +135,7 @@ class GoProcess {
   double burst_ps_ = 1;  // Ps that run a fractional burst at a preemption (the mutator's + idle ones)
   sim::EventId burst_event_ = 0;
   sim::SimTimeNs next_preempt_ns_ = 0;
+  sim::DurationNs preemption_interval_ns();
   pool::SyncPools pools_;
   gc::CpuLimiter limiter_;
   double assist_total_ns_ = 0;          // cumulative assist (+ scavenge assist) CPU, for the limiter
@@ -170,6 +173,7 @@ class GoProcess {
 
   // Costs in ns, copied out of the cost model for the hot loop.
   std::vector<workload::TraceEvent> buf_;
+  sim::Rng preempt_rng_;  // sysmon's phase at each preemption (preemption_interval_ns)
   size_t buf_pos_ = 0, buf_len_ = 0;
   uint64_t events_ = 0;
   uint64_t requested_bytes_ = 0;

@@ -11,7 +11,7 @@ namespace gcsim::sched {
 using nlohmann::json;
 
 SchedulerSettings SchedulerSettings::parse(const json& j, const std::string& path) {
-  config::require_only_keys(j, {"mode", "quantum_ns"}, path);
+  config::require_only_keys(j, {"mode", "quantum_ns", "sysmon_period_ns", "noise_seed"}, path);
   SchedulerSettings s;
   std::string mode = config::get_string(j, path, "mode", "parallel");
   if (mode == "parallel") {
@@ -23,11 +23,13 @@ SchedulerSettings SchedulerSettings::parse(const json& j, const std::string& pat
                       "unknown scheduler mode '" + mode + "'; allowed: \"parallel\", \"serial\"");
   }
   s.quantum_ns = config::get_i64(j, path, "quantum_ns", s.quantum_ns, 100'000, 10'000'000'000);
+  s.sysmon_period_ns = config::get_i64(j, path, "sysmon_period_ns", s.sysmon_period_ns, 0, 10'000'000'000);
+  s.noise_seed = config::get_u64(j, path, "noise_seed", s.noise_seed);
   return s;
 }
 
 json SchedulerSettings::to_json() const {
-  return json{{"mode", mode == Mode::kSerial ? "serial" : "parallel"}, {"quantum_ns", quantum_ns}};
+  return json{{"mode", mode == Mode::kSerial ? "serial" : "parallel"}, {"quantum_ns", quantum_ns}, {"sysmon_period_ns", sysmon_period_ns}, {"noise_seed", noise_seed}};
 }
 
 Scheduler::Scheduler(const SchedulerSettings& settings, int gomaxprocs)

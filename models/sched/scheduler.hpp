@@ -31,6 +31,14 @@ struct SchedulerSettings {
   /// Time slice after which sysmon preempts a running goroutine when others wait
   /// (forcePreemptNS = 10 ms, proc.go). Also the period of fractional-worker preemption points.
   sim::DurationNs quantum_ns = 10'000'000;
+  /// sysmon's check period when nothing else happens (its sleep grows to 10 ms, proc.go sysmon). A
+  /// goroutine is preempted on the first check at least quantum_ns after the check that saw it
+  /// scheduled: quantum_ns + U[0, sysmon_period_ns) after it was scheduled (seeded, so runs repeat).
+  /// 0: exactly quantum_ns.
+  sim::DurationNs sysmon_period_ns = 10'000'000;
+  /// Seed of that scheduling noise; 0 = derived from the experiment's seed. Another value repeats a
+  /// run on the same trace with other noise, as running the real program again would.
+  uint64_t noise_seed = 0;
 
   /// Strict parse of the `scheduler` object (unknown keys, bad values → ConfigError with the path).
   static SchedulerSettings parse(const nlohmann::json& j, const std::string& path);

@@ -2,6 +2,8 @@
 // Goroutines on Ps (models/sched/scheduler.hpp) and its effect on the simulated process.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "models/pacer/go_pacer.hpp"
 #include "models/process/go_process.hpp"
 #include "models/sched/scheduler.hpp"
@@ -145,6 +147,13 @@ TEST_SUITE("sched") {
     auto j = SchedulerSettings::parse(json{{"mode", "serial"}, {"quantum_ns", 2000000}}, "scheduler").to_json();
     CHECK(j["mode"] == "serial");
     CHECK(j["quantum_ns"] == 2000000);
+    CHECK(j["sysmon_period_ns"] == 10000000);
+    CHECK(j["noise_seed"] == 0);
+    CHECK_THROWS_WITH_AS(SchedulerSettings::parse(json{{"sysmon_period_ns", -1}}, "scheduler"),
+                         doctest::Contains("scheduler.sysmon_period_ns"), ConfigError);
+    CHECK_THROWS_WITH_AS(SchedulerSettings::parse(json{{"noise_seed", "x"}}, "scheduler"),
+                         doctest::Contains("scheduler.noise_seed"), ConfigError);
+    CHECK(SchedulerSettings::parse(json{{"sysmon_period_ns", 0}, {"noise_seed", 7}}, "scheduler").noise_seed == 7);
   }
 
   TEST_CASE("process: parallelism is measured from the Ps the scheduler fills") {
@@ -200,4 +209,61 @@ TEST_CASE("process: on one P, wall time is the sum of mutator, assist, worker, S
   CHECK(assist > 0.01 * static_cast<double>(r.totals.simulated_ns));
   double accounted = r.totals.mutator_cpu_ns + assist + worker + stw + sweep_at_start;
   CHECK(accounted == doctest::Approx(static_cast<double>(r.totals.simulated_ns)).epsilon(0.002));
+}
+
+namespace {
+
+// An 8 MiB ring of 64-byte objects at GOMAXPROCS=2 (one goroutine, an idle P): marks last a few ms,
+// well under the 10 ms preemption quantum, and cycles come every few ms.
+stats::RunRecord short_marks(const SchedulerSettings& sc, uint64_t seed) {
+  testing::VectorSource src(testing::ring_events(1u << 17, 64, 1u << 22));
+  RuntimeSettings rt;
+  rt.gomaxprocs = 2;
+  pacer::GoPacer p(pacer::GoPacerParams{}, rt);
+  ProcessSettings s;
+  s.runtime = rt;
+  s.scheduler = sc;
+  s.seed = seed;
+  GoProcess proc(s, src, p);
+  return proc.run();
+}
+
+double fractional_cpu_ns(const stats::RunRecord& r) {
+  double ns = 0;
+  for (const auto& c : r.cycles) ns += c.background_cpu_ns;
+  return ns;
+}
+
+}  // namespace
+
+TEST_CASE("preemption: sysmon's clock runs across cycles, so marks shorter than the quantum see "
+          "fractional bursts; scheduling noise is seeded" * doctest::test_suite("sched")) {
+  SchedulerSettings sc;
+  const stats::RunRecord a = short_marks(sc, 1);
+  REQUIRE(a.cycles.size() > 20);
+  double longest_mark_ns = 0, mark_ns = 0;
+  for (const auto& c : a.cycles) {
+    longest_mark_ns = std::max(longest_mark_ns, static_cast<double>(c.mark_ns()));
+    mark_ns += static_cast<double>(c.mark_ns());
+  }
+  CHECK(longest_mark_ns < static_cast<double>(sc.quantum_ns));
+  // The idle P runs the idle worker, but a preemption landing in a mark makes both Ps top up their
+  // fractional time (pollFractionalWorkerExit: 1.2 x 25 % of the mark so far each): some cycles
+  // have background CPU, and no P can have more than its 30 %.
+  const double frac = fractional_cpu_ns(a);
+  CHECK(frac > 0);
+  CHECK(frac <= 2 * 0.3 * mark_ns);
+  int with_burst = 0;
+  for (const auto& c : a.cycles) with_burst += c.background_cpu_ns > 0;
+  CHECK(with_burst > 0);
+  CHECK(with_burst < static_cast<int>(a.cycles.size()));
+  // Same seed: identical; another noise seed on the same trace: other burst placement.
+  const stats::RunRecord b = short_marks(sc, 1);
+  CHECK(fractional_cpu_ns(b) == frac);
+  CHECK(b.cycles.size() == a.cycles.size());
+  SchedulerSettings other = sc;
+  other.noise_seed = 2;
+  CHECK(fractional_cpu_ns(short_marks(other, 1)) != frac);
+  // The noise seed overrides the experiment's seed.
+  CHECK(fractional_cpu_ns(short_marks(other, 5)) == fractional_cpu_ns(short_marks(other, 1)));
 }

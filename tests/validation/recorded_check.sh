@@ -17,4 +17,8 @@ v=$root/configs/validation
 # is reported, not checked (as in real_reduced.sh).
 /usr/bin/python3 "$root/analysis/validate/validate.py" "$v/ring-gogc100.json" \
   --real-from "$root/docs/validation_results.json" --gcsim "$gcsim" --out "$out/b" \
-  --check --check-metrics goal_mib,peak_mib
+  --check --check-metrics goal_mib,peak_mib,gc_cpu_pct
+# GC CPU % where it meets its 25 % target today (the others are listed in docs/VALIDATION.md).
+/usr/bin/python3 "$root/analysis/validate/validate.py" "$v/ring-gogc50.json" "$v/ring-limit100.json" \
+  --real-from "$root/docs/validation_results.json" --gcsim "$gcsim" --out "$out/c" \
+  --check --check-metrics gc_cpu_pct
