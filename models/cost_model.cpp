@@ -33,6 +33,7 @@ std::vector<std::pair<const char*, double CostModel::*>> fields() {
       {"scan_ns_per_byte", &CostModel::scan_ns_per_byte},
       {"mark_ns_per_object", &CostModel::mark_ns_per_object},
       {"scan_ns_per_object", &CostModel::scan_ns_per_object},
+      {"mark_cost_cv", &CostModel::mark_cost_cv},
       {"sweep_ns_per_span", &CostModel::sweep_ns_per_span},
       {"stw_sweep_term_ns", &CostModel::stw_sweep_term_ns},
       {"stw_sweep_term_ns_per_p", &CostModel::stw_sweep_term_ns_per_p},

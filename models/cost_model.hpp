@@ -38,6 +38,8 @@ struct CostModel {
   double mark_ns_per_object = 7.497;        ///< greying + blackening one reachable object (scan or noscan)
   double scan_ns_per_object = 3.354;         ///< extra per pointerful object: work-buffer push/pop and scanobject's
                                            ///< setup (greyobject queues it; a noscan object is blackened at once)
+  double mark_cost_cv = 0.1;              ///< cycle-to-cycle variation of a mark's CPU cost (coefficient of
+                                          ///< variation of a mean-1 lognormal factor, seeded): caches, the VM
   double sweep_ns_per_span = 150.0;       ///< sweeping one span (mspan.sweep)
   double stw_sweep_term_ns = 16500.0;     ///< sweep-termination pause, fixed part (wall)
   double stw_sweep_term_ns_per_p = 5750.0;  ///< sweep-termination pause, per P beyond the first (wall)

@@ -29,7 +29,9 @@ GoProcess::GoProcess(const ProcessSettings& settings, workload::EventSource& sou
       limiter_(settings.runtime.gomaxprocs),
       buf_(kBatch),
       preempt_rng_(sim::RngRoot(settings.scheduler.noise_seed != 0 ? settings.scheduler.noise_seed : settings.seed)
-                       .stream("sched.preempt")) {
+                       .stream("sched.preempt")),
+      mark_rng_(sim::RngRoot(settings.scheduler.noise_seed != 0 ? settings.scheduler.noise_seed : settings.seed)
+                    .stream("gc.mark_cost")) {
   heap_.set_memory_budget(s_.max_memory_bytes);
   heap_.reserve_objects(source_.object_id_bound());
   check_invariants_ = invariant_checks_built_in() || s_.check_invariants;
@@ -129,6 +131,17 @@ void GoProcess::preempt() {
   burst_event_ = queue_.schedule(now_ + static_cast<sim::DurationNs>(burst), sim::Priority::kGc,
                                  [this] { end_fractional_burst(); });
   next_preempt_ns_ = now_ + static_cast<sim::DurationNs>(burst) + preemption_interval_ns();
+}
+
+// A mean-1 lognormal factor with coefficient of variation cost.mark_cost_cv (1 when it is 0): the
+// same mark work costs more or less CPU from one cycle to the next on a real machine.
+double GoProcess::mark_cost_factor() {
+  const double cv = s_.cost.mark_cost_cv;
+  if (cv <= 0) return 1.0;
+  const double sigma2 = std::log1p(cv * cv);
+  const double u1 = 1.0 - mark_rng_.uniform(), u2 = mark_rng_.uniform();  // u1 in (0, 1]
+  const double z = std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);  // Box-Muller
+  return std::exp(std::sqrt(sigma2) * z - 0.5 * sigma2);
 }
 
 // How long a goroutine runs from being scheduled to being preempted (retake, proc.go): sysmon
@@ -773,6 +786,7 @@ void GoProcess::start_cycle() {
   w.cpu_ns = static_cast<double>(w.scan_bytes()) * s_.cost.scan_ns_per_byte +
              static_cast<double>(w.objects) * s_.cost.mark_ns_per_object +
              static_cast<double>(w.scan_objects) * s_.cost.scan_ns_per_object;
+  w.cpu_ns *= mark_cost_factor();
   cur_.heap_marked_bytes = snap.live_slot_bytes;  // completed at mark termination
   std::fill(assist_bytes_.begin(), assist_bytes_.end(), 0);
 

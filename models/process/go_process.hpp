@@ -136,6 +136,7 @@ class GoProcess {
   sim::EventId burst_event_ = 0;
   sim::SimTimeNs next_preempt_ns_ = 0;
   sim::DurationNs preemption_interval_ns();
+  double mark_cost_factor();
   pool::SyncPools pools_;
   gc::CpuLimiter limiter_;
   double assist_total_ns_ = 0;          // cumulative assist (+ scavenge assist) CPU, for the limiter
@@ -174,6 +175,7 @@ class GoProcess {
   // Costs in ns, copied out of the cost model for the hot loop.
   std::vector<workload::TraceEvent> buf_;
   sim::Rng preempt_rng_;  // sysmon's phase at each preemption (preemption_interval_ns)
+  sim::Rng mark_rng_;     // cycle-to-cycle mark cost variation (mark_cost_factor)
   size_t buf_pos_ = 0, buf_len_ = 0;
   uint64_t events_ = 0;
   uint64_t requested_bytes_ = 0;

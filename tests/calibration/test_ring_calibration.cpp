@@ -6,7 +6,9 @@
 // issue's runs (186.5 MiB in ours), marked heap 91 MiB (93.6 MiB).
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "app/experiment.hpp"
 #include "app/run_command.hpp"
@@ -18,6 +20,7 @@ TEST_SUITE("calibration") {
   TEST_CASE("ring workload: NumGC within 10 % of 27, second-half mean goal within 10 % of 183 MiB") {
     auto doc = config::read_json_file(std::string(GCSIM_SOURCE_ROOT) + "/configs/experiments/ring_calibration.json");
     app::Experiment e = app::parse_experiment(doc, std::string(GCSIM_SOURCE_ROOT) + "/configs/experiments");
+    e.process.scheduler.noise_seed = 1;
     stats::RunRecord r = app::simulate(e, {});
     const double mib = 1 << 20;
     size_t n = r.cycles.size();
@@ -38,10 +41,23 @@ TEST_SUITE("calibration") {
     // GC CPU (Go 1.19's GCCPUFraction: STW + assists + dedicated/fractional workers, no idle
     // workers) within 25 % of the real runs' median 0.0483 (0.0547, 0.0483, 0.0396, 0.0361, 0.0523;
     // workloads/go/ring_calibration/SUMMARY.md): issue 3, must show 2.
-    double gc_cpu = r.totals.gc_cpu_ns / (static_cast<double>(r.totals.simulated_ns) * r.totals.gomaxprocs);
-    MESSAGE("GC CPU fraction " << gc_cpu);
+    // GC CPU swings with scheduling noise and the mark-cost noise (mark_cost_cv) as the real runs'
+    // does (3.6-5.5 %), so, as analysis/validate/validate.py does, the median over noise seeds 1..5.
+    auto gc_cpu_of = [](const stats::RunRecord& run) {
+      return run.totals.gc_cpu_ns / (static_cast<double>(run.totals.simulated_ns) * run.totals.gomaxprocs);
+    };
+    std::vector<double> gc_cpu{gc_cpu_of(r)};
+    for (int seed = 2; seed <= 5; ++seed) {
+      app::Experiment again = e;
+      again.process.scheduler.noise_seed = static_cast<uint64_t>(seed);
+      gc_cpu.push_back(gc_cpu_of(app::simulate(again, {})));
+    }
+    std::sort(gc_cpu.begin(), gc_cpu.end());
+    MESSAGE("GC CPU fraction, noise seeds 1..5 sorted: " << gc_cpu[0] << " " << gc_cpu[1] << " " << gc_cpu[2] << " "
+                                                          << gc_cpu[3] << " " << gc_cpu[4]);
+    CHECK(gc_cpu.front() < gc_cpu.back());  // the noise is there
     // (A relative bound: doctest::Approx adds a scale of 1, which would make any fraction pass.)
-    CHECK(std::abs(gc_cpu / 0.0483 - 1.0) <= 0.25);
+    CHECK(std::abs(gc_cpu[2] / 0.0483 - 1.0) <= 0.25);
     // The first cycle starts at Go's first trigger: 61/64 of the 4 MiB minimum heap.
     CHECK(r.cycles.front().trigger_bytes == 3997696);
     CHECK(r.cycles.front().heap_goal_bytes == 4 * (1 << 20));

@@ -2,6 +2,9 @@
 // The simulated process end to end on small in-memory workloads.
 #include <doctest/doctest.h>
 
+#include <cmath>
+#include <vector>
+
 #include "models/pacer/go_pacer.hpp"
 #include "models/process/go_process.hpp"
 #include "tests/models/vector_source.hpp"
@@ -77,6 +80,55 @@ TEST_SUITE("gc") {
     CHECK(r.totals.gc_cpu_ns > 0);
     CHECK(r.totals.gc_cpu_ns < static_cast<double>(r.totals.simulated_ns) * 4);
   }
+}
+
+namespace {
+
+// Mark CPU (assist + background + idle) of each cycle in the second half of a steady ring.
+std::vector<double> steady_mark_cpu_ns(double mark_cost_cv) {
+  testing::VectorSource src(testing::ring_events(65536, 128, 1u << 22));
+  RuntimeSettings rt;
+  rt.gomaxprocs = 4;  // one dedicated worker: a steady mark speed to compare against
+  pacer::GoPacer p(pacer::GoPacerParams{}, rt);
+  ProcessSettings s;
+  s.runtime = rt;
+  s.cost.mark_cost_cv = mark_cost_cv;
+  GoProcess proc(s, src, p);
+  stats::RunRecord r = proc.run();
+  std::vector<double> out;
+  for (size_t i = r.cycles.size() / 2; i < r.cycles.size(); ++i) {
+    const auto& c = r.cycles[i];
+    out.push_back(c.assist_cpu_ns + c.background_cpu_ns + c.idle_cpu_ns);
+  }
+  return out;
+}
+
+double mean_of(const std::vector<double>& v) {
+  double m = 0;
+  for (double x : v) m += x;
+  return m / static_cast<double>(v.size());
+}
+
+double cv_of(const std::vector<double>& v) {
+  const double m = mean_of(v);
+  double var = 0;
+  for (double x : v) var += (x - m) * (x - m);
+  return std::sqrt(var / static_cast<double>(v.size())) / m;
+}
+
+}  // namespace
+
+TEST_CASE("mark cost noise: a mean-1 factor per cycle with the configured variation" * doctest::test_suite("gc")) {
+  const std::vector<double> steady = steady_mark_cpu_ns(0.0);
+  const std::vector<double> noisy = steady_mark_cpu_ns(0.3);
+  REQUIRE(steady.size() >= 20);
+  REQUIRE(noisy.size() >= 20);
+  MESSAGE("CV without noise " << cv_of(steady) << ", with cv 0.3: " << cv_of(noisy));
+  CHECK(cv_of(steady) < 0.05);
+  CHECK(cv_of(noisy) > 0.15);
+  CHECK(cv_of(noisy) < 0.5);
+  // The same work on average: the factor has mean 1.
+  CHECK(std::abs(mean_of(noisy) / mean_of(steady) - 1.0) < 0.15);
 }
 
 TEST_CASE("write barrier: costed and counted only while marking" * doctest::test_suite("gc")) {
