@@ -61,8 +61,15 @@ class GoProcess {
   enum class ForcedGc : uint8_t { kNone, kWaitCurrent, kWaitForced };
 
   Stop run_mutator(sim::SimTimeNs limit);
-  template <bool kMarking>
-  void replay_common_events(sim::SimTimeNs stop_at);
+  class BatchCursor;
+  template <bool kMarking, class Cursor>
+  uint64_t replay_common_events(Cursor& in, uint64_t max_events, sim::SimTimeNs stop_at);
+  /// Events that can be replayed before the one whose count is a multiple of 2^20, which reports
+  /// progress (unlimited without a progress callback).
+  uint64_t events_before_progress() const {
+    return progress_ ? (events_ | kProgressMask) - events_ : UINT64_MAX;
+  }
+  static constexpr uint64_t kProgressMask = (uint64_t{1} << 20) - 1;
   void start_cycle();
   void begin_mark();
   void finish_mark();
