@@ -20,6 +20,18 @@ struct CommonRecord {
   const uint8_t* next;   ///< the record after this one
   uint64_t* live_word;   ///< kAlloc, kFree: the liveness word of object_id
   uint64_t live_bit;     ///< kAlloc, kFree: object_id's bit in *live_word
+
+  /// The same event as a TraceEvent (unused fields at TraceEvent{}'s defaults).
+  TraceEvent event() const {
+    switch (kind) {
+      case EventKind::kAlloc:
+        return TraceEvent{EventKind::kAlloc, pointerful, goroutine, object_id, 0, size_bytes, 0};
+      case EventKind::kFree:
+        return TraceEvent{EventKind::kFree, false, 0, object_id, 0, 0, 0};
+      default:  // kPtrWrite, kWork
+        return TraceEvent{kind, false, goroutine, 0, 0, 0, value};
+    }
+  }
 };
 
 /// Encoded records of a binary trace (workloads/TRACE_FORMAT.md §2) that a consumer decodes in its own

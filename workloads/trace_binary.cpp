@@ -156,18 +156,7 @@ size_t BinaryTraceReader::decode_hot(const uint8_t*& p_ref, const uint8_t* limit
   CommonRecord r;
   while (n < cap && w.peek(r)) {
     w.consume(r);
-    switch (r.kind) {
-      case EventKind::kAlloc:
-        out[n] = TraceEvent{EventKind::kAlloc, r.pointerful, r.goroutine, r.object_id, 0, r.size_bytes, 0};
-        break;
-      case EventKind::kFree:
-        out[n] = TraceEvent{EventKind::kFree, false, 0, r.object_id, 0, 0, 0};
-        break;
-      default:  // kPtrWrite, kWork
-        out[n] = TraceEvent{r.kind, false, r.goroutine, 0, 0, 0, r.value};
-        break;
-    }
-    ++n;
+    out[n++] = r.event();
   }
   p_ref = w.position();
   return n;

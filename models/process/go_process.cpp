@@ -13,6 +13,9 @@ namespace gcsim {
 namespace {
 
 constexpr size_t kBatch = 1024;
+// run_mutator: after fewer events than this straight from a binary trace's records, the next
+// events come in a batch (the fast path keeps stopping).
+constexpr uint64_t kMinRecordStretch = 16;
 constexpr uint32_t kMaxGoroutineId = (1u << 22) - 1;
 constexpr uint64_t kOverAssistWork = 64 << 10;  // gcOverAssistWork (mgcmark.go)
 
@@ -527,20 +530,24 @@ GoProcess::Stop GoProcess::run_mutator(sim::SimTimeNs limit) {
   while (now_ < stop_at) {
     if (buf_pos_ == buf_len_) {
       // Binary traces: the common events straight from the encoded records. The event this stops
-      // before (if the clock did not stop it) comes alone through next_batch() and the switch below.
-      size_t cap = buf_.size();
+      // before (if the clock did not stop it) goes alone to the switch below: decoded from the window
+      // if the window decodes it, else (another kind, an error) through next_batch(). After a short
+      // stretch (the events keep needing the switch: goroutines off their P, say) a whole batch
+      // comes through next_batch(), as for other sources.
       workload::RecordWindow window;
       if (source_.open_records(window)) {
-        if (marking) {
-          replay_common_events<true>(window, events_before_progress(), stop_at);
-        } else {
-          replay_common_events<false>(window, events_before_progress(), stop_at);
-        }
+        const uint64_t n = marking ? replay_common_events<true>(window, events_before_progress(), stop_at)
+                                   : replay_common_events<false>(window, events_before_progress(), stop_at);
+        workload::CommonRecord next{};
+        const bool decoded = now_ < stop_at && n >= kMinRecordStretch && window.peek(next);
+        if (decoded) window.consume(next);
         source_.close_records(window);
         if (now_ >= stop_at) continue;
-        cap = 1;
+        if (decoded) buf_[0] = next.event();
+        buf_len_ = decoded ? 1 : source_.next_batch(buf_.data(), n >= kMinRecordStretch ? 1 : buf_.size());
+      } else {
+        buf_len_ = source_.next_batch(buf_.data(), buf_.size());
       }
-      buf_len_ = source_.next_batch(buf_.data(), cap);
       buf_pos_ = 0;
       if (buf_len_ == 0) return Stop::kEnd;
     }
