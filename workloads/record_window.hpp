@@ -111,33 +111,29 @@ class RecordWindow {
   /// Unrolled LEB128 decode of a value of at most 4 bytes (< 2^28, within every field's upper
   /// bound) without bounds checks; returns false with p unchanged for a longer encoding.
   [[gnu::always_inline]] static bool varint(const uint8_t*& p, uint64_t& v) {
-    const uint8_t* q = p;
-    uint64_t b = *q++;
-    if (b < 0x80) {
-      v = b;
-      p = q;
+    // The four bytes as one little-endian word (one load on common targets); byte i's continuation
+    // bit is bit 8i+7, its payload bits 8i..8i+6.
+    const uint64_t w = uint64_t{p[0]} | uint64_t{p[1]} << 8 | uint64_t{p[2]} << 16 | uint64_t{p[3]} << 24;
+    if ((w & 0x80) == 0) {
+      v = w & 0x7f;
+      p += 1;
       return true;
     }
-    uint64_t r = b & 0x7f;
-    b = *q++;
-    r |= (b & 0x7f) << 7;
-    if (b < 0x80) {
-      v = r;
-      p = q;
+    const uint64_t two = (w & 0x7f) | (w >> 1 & 0x3f80);
+    if ((w & 0x8000) == 0) {
+      v = two;
+      p += 2;
       return true;
     }
-    b = *q++;
-    r |= (b & 0x7f) << 14;
-    if (b < 0x80) {
-      v = r;
-      p = q;
+    const uint64_t three = two | (w >> 2 & 0x1fc000);
+    if ((w & 0x800000) == 0) {
+      v = three;
+      p += 3;
       return true;
     }
-    b = *q++;
-    r |= (b & 0x7f) << 21;
-    if (b < 0x80) {
-      v = r;
-      p = q;
+    if ((w & 0x80000000) == 0) {
+      v = three | (w >> 3 & 0xfe00000);
+      p += 4;
       return true;
     }
     return false;
