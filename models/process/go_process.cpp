@@ -13,9 +13,11 @@ namespace gcsim {
 namespace {
 
 constexpr size_t kBatch = 1024;
-// run_mutator: after fewer events than this straight from a binary trace's records, the next
-// events come in a batch (the fast path keeps stopping).
-constexpr uint64_t kMinRecordStretch = 16;
+// run_mutator: after kShortStretchesForBatch stretches in a row of fewer than kShortStretch events
+// straight from a binary trace's records, the next events come in a batch (the fast path keeps
+// stopping). One short stretch alone is common: a span refill right after a batch.
+constexpr uint64_t kShortStretch = 16;
+constexpr uint32_t kShortStretchesForBatch = 4;
 constexpr uint32_t kMaxGoroutineId = (1u << 22) - 1;
 constexpr uint64_t kOverAssistWork = 64 << 10;  // gcOverAssistWork (mgcmark.go)
 
@@ -531,20 +533,26 @@ GoProcess::Stop GoProcess::run_mutator(sim::SimTimeNs limit) {
     if (buf_pos_ == buf_len_) {
       // Binary traces: the common events straight from the encoded records. The event this stops
       // before (if the clock did not stop it) goes alone to the switch below: decoded from the window
-      // if the window decodes it, else (another kind, an error) through next_batch(). After a short
-      // stretch (the events keep needing the switch: goroutines off their P, say) a whole batch
-      // comes through next_batch(), as for other sources.
+      // if the window decodes it, else (another kind, an error) through next_batch(). After several
+      // short stretches in a row (the events keep needing the switch: goroutines off their P, say)
+      // a whole batch comes through next_batch(), as for other sources.
       workload::RecordWindow window;
       if (source_.open_records(window)) {
         const uint64_t n = marking ? replay_common_events<true>(window, events_before_progress(), stop_at)
                                    : replay_common_events<false>(window, events_before_progress(), stop_at);
+        if (now_ >= stop_at) {
+          source_.close_records(window);
+          continue;
+        }
+        short_stretches_ = n < kShortStretch ? short_stretches_ + 1 : 0;
+        const bool batch = short_stretches_ >= kShortStretchesForBatch;
+        if (batch) short_stretches_ = 0;
         workload::CommonRecord next{};
-        const bool decoded = now_ < stop_at && n >= kMinRecordStretch && window.peek(next);
+        const bool decoded = !batch && window.peek(next);
         if (decoded) window.consume(next);
         source_.close_records(window);
-        if (now_ >= stop_at) continue;
         if (decoded) buf_[0] = next.event();
-        buf_len_ = decoded ? 1 : source_.next_batch(buf_.data(), n >= kMinRecordStretch ? 1 : buf_.size());
+        buf_len_ = decoded ? 1 : source_.next_batch(buf_.data(), batch ? buf_.size() : 1);
       } else {
         buf_len_ = source_.next_batch(buf_.data(), buf_.size());
       }

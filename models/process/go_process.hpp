@@ -178,6 +178,7 @@ class GoProcess {
   // Costs in ns, copied out of the cost model for the hot loop.
   std::vector<workload::TraceEvent> buf_;
   size_t buf_pos_ = 0, buf_len_ = 0;
+  uint32_t short_stretches_ = 0;  // run_mutator: short stretches in a row straight from trace records
   uint64_t events_ = 0;
   uint64_t requested_bytes_ = 0;
   ProgressFn progress_;
