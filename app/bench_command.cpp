@@ -97,6 +97,7 @@ struct Plan {
   uint64_t flat_base_objects = 0;   ///< RSS flatness: the 1x length (and 10x)
   int ring_repeats = 5;             ///< interleaved with the reference loop; best of
   int repeats = 3;                  ///< other cases; best of
+  int lin_repeats = 5;              ///< linearity: rounds over the four lengths; best of
   int sweep_repeats = 2;            ///< sweeps; best of
   double per_cycle_min_s = 1.0;     ///< per-cycle mode: repeat the scenarios for at least this long
   int ref_passes = 16384;           ///< reference loop passes over its 4 Ki records
@@ -725,10 +726,22 @@ int run_bench_command(const std::vector<std::string>& args, std::ostream& out, s
   Table lin_t({"length", "objects", "events", "wall s", "CPU s", "CPU ns/event", "vs 1x"});
   double base_ns = 0, max_dev = 0;
   std::vector<std::pair<double, double>> fit_pts;
-  for (uint64_t k : {1, 2, 4, 8}) {
-    const std::string file = "lin_" + std::to_string(k) + "x.gctb";
-    Generated g = generate(dir, file, "ring", ring_params(plan.lin_base_objects * k, plan.lin_slots), log);
-    Best b = best_of(plan.repeats, [&] { return replay(g.path, 100); }, "linearity " + file);
+  // The lengths are measured round-robin, best of lin_repeats each, so that a change in the machine's
+  // load during the measurement falls on every length alike rather than on one.
+  const std::vector<uint64_t> multiples = {1, 2, 4, 8};
+  std::vector<Generated> lin_traces;
+  for (uint64_t k : multiples)
+    lin_traces.push_back(generate(dir, "lin_" + std::to_string(k) + "x.gctb", "ring",
+                                  ring_params(plan.lin_base_objects * k, plan.lin_slots), log));
+  std::vector<Best> lin_best(multiples.size());
+  for (int round = 0; round < plan.lin_repeats; ++round)
+    for (size_t i = 0; i < multiples.size(); ++i)
+      add_sample(lin_best[i], isolated([&] { return replay(lin_traces[i].path, 100); },
+                                       "linearity " + lin_traces[i].path.filename().string()));
+  for (size_t i = 0; i < multiples.size(); ++i) {
+    const uint64_t k = multiples[i];
+    const Generated& g = lin_traces[i];
+    const Best& b = lin_best[i];
     remove_file(g.path);
     const double ns = b.best_cpu_s * 1e9 / static_cast<double>(b.m.events);
     if (k == 1) base_ns = ns;
@@ -766,7 +779,8 @@ int run_bench_command(const std::vector<std::string>& args, std::ostream& out, s
                     {"fit_cpu_ns_per_event", fit_b * 1e9},
                     {"marginal_cpu_ns_per_event", marginal},
                     {"marginal_max_abs_deviation", marginal_dev},
-                    {"definition", "(cpu/events at Nx) / (cpu/events at 1x) - 1; best of repeats"}};
+                    {"definition", "(cpu/events at Nx) / (cpu/events at 1x) - 1; best of repeats, lengths measured round-robin"},
+                    {"repeats", plan.lin_repeats}};
 
   // 7. RSS flatness: 1x and 10x the length, same live set.
   Table flat_t({"length", "objects", "events", "largest live", "peak RSS MiB", "vs 1x"});
@@ -832,7 +846,8 @@ int run_bench_command(const std::vector<std::string>& args, std::ostream& out, s
       << fmt("%.3f", pc_b.m.wall_s) << " s = " << fmt("%.2f", pc_b.rate() / 1e6) << " M GC cycles/s ("
       << fmt("%.2f", pc_b.cpu_rate() / 1e6) << " per CPU-s)\n\n";
 
-  out << "linearity (ring, " << count_str(plan.lin_slots) << " live, length 1x..8x; judged on CPU time):\n";
+  out << "linearity (ring, " << count_str(plan.lin_slots) << " live, length 1x..8x, measured round-robin, best of "
+      << plan.lin_repeats << "; judged on CPU time):\n";
   lin_t.print(out);
   out << "  fit: CPU = " << fmt("%.1f", fit_a * 1e3) << " ms fixed + " << fmt("%.2f", fit_b * 1e9)
       << " ns/event; marginal ns/event 1x->2x, 2x->4x, 4x->8x:";

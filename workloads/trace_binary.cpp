@@ -7,6 +7,7 @@
 
 #include "sim/config/config_error.hpp"
 #include "workloads/trace_format.hpp"
+#include "workloads/record_window.hpp"
 
 namespace gcsim::workload {
 namespace {
@@ -33,40 +34,7 @@ inline VarintStatus get_varint(const uint8_t*& p, const uint8_t* end, uint64_t& 
   return VarintStatus::kOverflow;
 }
 
-/// Unrolled LEB128 decode of values of at most 4 bytes without bounds checks (the caller
-/// guarantees 10 readable bytes); returns false with p unchanged for longer encodings.
-inline bool get_varint_short(const uint8_t*& p, uint64_t& v) {
-  const uint8_t* q = p;
-  uint64_t b = *q++;
-  if (b < 0x80) {
-    v = b;
-    p = q;
-    return true;
-  }
-  uint64_t r = b & 0x7f;
-  b = *q++;
-  r |= (b & 0x7f) << 7;
-  if (b < 0x80) {
-    v = r;
-    p = q;
-    return true;
-  }
-  b = *q++;
-  r |= (b & 0x7f) << 14;
-  if (b < 0x80) {
-    v = r;
-    p = q;
-    return true;
-  }
-  b = *q++;
-  r |= (b & 0x7f) << 21;
-  if (b < 0x80) {
-    v = r;
-    p = q;
-    return true;
-  }
-  return false;
-}
+inline bool get_varint_short(const uint8_t*& p, uint64_t& v) { return RecordWindow::varint(p, v); }
 
 inline uint8_t* put_varint(uint8_t* p, uint64_t v) {
   while (v >= 0x80) {
@@ -180,61 +148,38 @@ void BinaryTraceReader::free_error(uint64_t id, const uint8_t* rec) const {
 // Values of at most 4 varint bytes (< 2^28) are within every field's upper bound.
 static_assert(kMaxGoroutine >= (uint64_t{1} << 28) && kMaxSizeBytes >= (uint64_t{1} << 28) &&
                   kMaxWorkNs >= (uint64_t{1} << 28) && kMaxWriteCount >= (uint64_t{1} << 28),
-              "decode_hot relies on 4-byte varints being in range");
+              "RecordWindow::peek relies on 4-byte varints being in range");
 
 size_t BinaryTraceReader::decode_hot(const uint8_t*& p_ref, const uint8_t* limit, TraceEvent* out, size_t n,
                                      size_t cap) {
-  const uint8_t* p = p_ref;
-  uint64_t* const bits = live_bits_.data();
-  // Ids below this are in range and have a liveness bit.
-  const uint64_t fast_ids = std::min<uint64_t>(id_limit_, uint64_t{live_bits_.size()} * 64);
-  // Decodes the record at p into out[n] and advances p; false (p unchanged) if it is not for here.
-  auto one = [&]() __attribute__((always_inline)) -> bool {
-    const uint8_t tag = *p;
-    const uint8_t* q = p + 1;
-    uint64_t a = 0, b = 0, c = 0;
-    if ((tag & 0x7f) == 0) {  // alloc: obj, g, size_bytes
-      if (!get_varint_short(q, a) || !get_varint_short(q, b) || !get_varint_short(q, c) || c == 0 || a >= fast_ids)
-        return false;
-      const uint64_t bit = uint64_t{1} << (a & 63);
-      uint64_t& word = bits[a >> 6];
-      if (word & bit) return false;
-      word |= bit;
-      out[n] = TraceEvent{EventKind::kAlloc, tag != 0, static_cast<uint32_t>(b), static_cast<uint32_t>(a), 0, c, 0};
-    } else if (tag == 0x01) {  // free: obj
-      if (!get_varint_short(q, a) || a >= fast_ids) return false;
-      const uint64_t bit = uint64_t{1} << (a & 63);
-      uint64_t& word = bits[a >> 6];
-      if (!(word & bit)) return false;
-      word &= ~bit;
-      out[n] = TraceEvent{EventKind::kFree, false, 0, static_cast<uint32_t>(a), 0, 0, 0};
-    } else if (tag == 0x03) {  // write: g, count (>= 1)
-      if (!get_varint_short(q, b) || !get_varint_short(q, c) || c == 0) return false;
-      out[n] = TraceEvent{EventKind::kPtrWrite, false, static_cast<uint32_t>(b), 0, 0, 0, c};
-    } else if (tag == 0x02) {  // work: g, ns
-      if (!get_varint_short(q, b) || !get_varint_short(q, c)) return false;
-      out[n] = TraceEvent{EventKind::kWork, false, static_cast<uint32_t>(b), 0, 0, 0, c};
-    } else {
-      return false;
-    }
-    p = q;
-    ++n;
-    return true;
-  };
-  while (n < cap && p < limit) {
-    // Every record has at least 2 bytes, so fewer than cap - n records start before run_end: the
-    // inner loop needs no event-count check.
-    const size_t room = cap - n;
-    const uint8_t* run_end = static_cast<size_t>(limit - p) > 2 * room ? p + 2 * room : limit;
-    while (p < run_end) {
-      if (!one()) {
-        p_ref = p;
-        return n;
-      }
-    }
+  RecordWindow w = window(p_ref, limit);
+  CommonRecord r;
+  while (n < cap && w.peek(r)) {
+    w.consume(r);
+    out[n++] = r.event();
   }
-  p_ref = p;
+  p_ref = w.position();
   return n;
+}
+
+RecordWindow BinaryTraceReader::window(const uint8_t* p, const uint8_t* limit) {
+  // Ids below fast_ids are in range and have a liveness bit.
+  const uint64_t fast_ids = std::min<uint64_t>(id_limit_, uint64_t{live_bits_.size()} * 64);
+  return RecordWindow(p, limit, live_bits_.data(), fast_ids);
+}
+
+bool BinaryTraceReader::open_records(RecordWindow& w) {
+  if (done_) return false;
+  if (in_.available() <= kMaxBinaryRecordBytes && !in_.file_done()) in_.refill();
+  // The last kMaxBinaryRecordBytes of the file are left to next_batch() (bounds-checked decoding).
+  if (in_.available() <= kMaxBinaryRecordBytes) return false;
+  const auto* p = reinterpret_cast<const uint8_t*>(in_.begin());
+  w = window(p, reinterpret_cast<const uint8_t*>(in_.end()) - kMaxBinaryRecordBytes);
+  return true;
+}
+
+void BinaryTraceReader::close_records(const RecordWindow& w) {
+  in_.consume_to(reinterpret_cast<const char*>(w.position()));
 }
 
 size_t BinaryTraceReader::decode(const uint8_t*& p, const uint8_t* end, bool last, TraceEvent* out, size_t n,

@@ -8,6 +8,7 @@
 
 #include "workloads/buffered_file_reader.hpp"
 #include "workloads/buffered_file_writer.hpp"
+#include "workloads/record_window.hpp"
 #include "workloads/trace_event.hpp"
 #include "workloads/trace_writer.hpp"
 
@@ -27,6 +28,10 @@ class BinaryTraceReader final : public EventSource {
   /// The header's object_id_bound (0 if the writer could not record it).
   uint32_t object_id_bound() const override { return header_bound_; }
   std::string describe() const override;
+  /// The replay fast path (workloads/record_window.hpp): the unread records of the current window
+  /// but its last kMaxBinaryRecordBytes (those, and the file's end, are next_batch()'s).
+  bool open_records(RecordWindow& w) override;
+  void close_records(const RecordWindow& w) override;
 
   /// Bits in the liveness vector (tests: bounded by the id bound, not by trace length).
   size_t liveness_capacity_bits() const { return live_bits_.size() * 64; }
@@ -45,6 +50,8 @@ class BinaryTraceReader final : public EventSource {
   /// decode_window() then decodes, reporting any error) or at `limit` / `cap`. The caller
   /// guarantees kMaxBinaryRecordBytes readable bytes after every record start before `limit`.
   size_t decode_hot(const uint8_t*& p, const uint8_t* limit, TraceEvent* out, size_t n, size_t cap);
+  /// A RecordWindow over [p, limit) with the current liveness bits.
+  RecordWindow window(const uint8_t* p, const uint8_t* limit);
   /// Decodes the pool_put/pool_get record at `rec` (which lies in [rec, end)) into `ev`, updating
   /// liveness; returns the end of the record. Out of decode()'s loop: decoding them inline there
   /// slowed the common records by ~10%.

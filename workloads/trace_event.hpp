@@ -8,6 +8,8 @@
 
 namespace gcsim::workload {
 
+class RecordWindow;
+
 enum class EventKind : uint8_t {
   kAlloc = 0,        ///< goroutine allocates object `object_id` of `size_bytes`; `pointerful` says scan/noscan
   kFree = 1,         ///< object `object_id` becomes unreachable (the program drops its last reference)
@@ -53,6 +55,17 @@ class EventSource {
   /// Upper bound (exclusive) on object ids this source will emit, if known in advance (binary
   /// header, generators); 0 if unknown. The simulator grows its tables on demand otherwise.
   virtual uint32_t object_id_bound() const { return 0; }
+  /// Optional fast path for sources that read the binary record format (workloads/record_window.hpp):
+  /// fills `w` with the unread records and returns true, or returns false (the default: use
+  /// next_batch()). The caller decodes and consumes records from `w`, then hands it back with
+  /// close_records() before it calls next_batch() or open_records() again. Errors are never
+  /// reported through the window: the caller reads a record peek() declines with next_batch().
+  virtual bool open_records(RecordWindow& w) {
+    (void)w;
+    return false;
+  }
+  /// Takes back the window from open_records(): the records before w.position() were consumed.
+  virtual void close_records(const RecordWindow& w) { (void)w; }
   /// Human-readable description for resolved_config.json / errors ("trace foo.gct", "ring generator").
   virtual std::string describe() const = 0;
 };

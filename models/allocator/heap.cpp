@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "models/allocator/heap.hpp"
 
+#include <sys/mman.h>
+
 #include <algorithm>
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 
@@ -41,6 +44,14 @@ void Heap::over_budget(uint64_t objects, uint64_t spans) const {
                    "the workload's live set needs more simulator memory than the budget of " + mib(budget_bytes_) +
                        " (" + std::to_string(objects) + " object ids, " + std::to_string(spans) +
                        " spans); raise sim.max_memory_bytes if the machine has the memory");
+}
+
+void advise_huge_pages(void* p, size_t bytes) {
+  constexpr uintptr_t kHugeBytes = uintptr_t{2} << 20;
+  if (bytes < 2 * kHugeBytes) return;
+  const auto begin = (reinterpret_cast<uintptr_t>(p) + kHugeBytes - 1) & ~(kHugeBytes - 1);
+  const auto end = (reinterpret_cast<uintptr_t>(p) + bytes) & ~(kHugeBytes - 1);
+  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
 }
 
 void Heap::ensure_object(uint32_t id) {

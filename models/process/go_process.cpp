@@ -7,14 +7,19 @@
 
 #include "models/pacer/formulas.hpp"
 #include "sim/config/config_error.hpp"
+#include "workloads/record_window.hpp"
 
 namespace gcsim {
 namespace {
 
 constexpr size_t kBatch = 1024;
+// run_mutator: after kShortStretchesForBatch stretches in a row of fewer than kShortStretch events
+// straight from a binary trace's records, the next events come in a batch (the fast path keeps
+// stopping). One short stretch alone is common: a span refill right after a batch.
+constexpr uint64_t kShortStretch = 16;
+constexpr uint32_t kShortStretchesForBatch = 4;
 constexpr uint32_t kMaxGoroutineId = (1u << 22) - 1;
 constexpr uint64_t kOverAssistWork = 64 << 10;  // gcOverAssistWork (mgcmark.go)
-constexpr uint64_t kProgressMask = (1u << 20) - 1;
 
 }  // namespace
 
@@ -342,22 +347,38 @@ double GoProcess::assist(uint32_t g) {
   return r.cpu_ns;
 }
 
+// replay_common_events' input when the events come in TraceEvent batches: buf_[pos, ...).
+class GoProcess::BatchCursor {
+ public:
+  using Record = workload::TraceEvent;
+  BatchCursor(const workload::TraceEvent* events, size_t pos) : events_(events), pos_(pos) {}
+  // The caller bounds the number of events, so there is always one.
+  bool peek(workload::TraceEvent& ev) const {
+    ev = events_[pos_];
+    return true;
+  }
+  void consume(const workload::TraceEvent&) { ++pos_; }
+  size_t position() const { return pos_; }
+
+ private:
+  const workload::TraceEvent* events_;
+  size_t pos_;
+};
+
 // run_mutator's common case, with the clock and counters in registers: allocations served from
 // the P's cached span (Heap::try_alloc_cached) that need no assist, frees, and pointer writes and
 // CPU work of goroutines already on a P. kMarking is run_mutator's `marking`. Each event does
 // exactly what run_mutator's switch does with it, in the same order (floating-point sums
-// included). Returns before the first event it does not handle alone (run_mutator's switch takes
-// that one), at the end of the batch, when the clock reaches stop_at or max_simulated_ns, and
-// before the event that reports progress.
-template <bool kMarking>
-void GoProcess::replay_common_events(sim::SimTimeNs stop_at) {
+// included). The events come from `in`, a BatchCursor or a workload::RecordWindow (binary records
+// decoded here, with no TraceEvent in between): peek() yields the next event, consume() takes it.
+// Replays at most max_events events and returns how many; returns before the first event it does not
+// handle alone (run_mutator's switch takes that one), when `in` has none, and when the clock
+// reaches stop_at or max_simulated_ns.
+template <bool kMarking, class Cursor>
+uint64_t GoProcess::replay_common_events(Cursor& in, uint64_t max_events, sim::SimTimeNs stop_at) {
   const sim::SimTimeNs clock_stop =
       s_.max_simulated_ns > 0 ? std::min(stop_at, s_.max_simulated_ns) : stop_at;
-  const size_t first = buf_pos_;
-  size_t end = buf_len_;
-  // Events that can be counted before the one whose count is a multiple of kProgressMask + 1.
-  if (progress_) end = std::min<size_t>(end, first + static_cast<size_t>((events_ | kProgressMask) - events_));
-  const workload::TraceEvent* buf = buf_.data();
+  Cursor cursor = in;  // a local copy: its position stays in a register
   double* p_cpu = p_mutator_cpu_ns_.data();
   int64_t* assist_bytes = assist_bytes_.data();
   const CostModel& c = s_.cost;
@@ -413,10 +434,10 @@ void GoProcess::replay_common_events(sim::SimTimeNs stop_at) {
   int last_spanclass = -1;
   // The clock moves only with allocations, writes and work, so it is checked after those (and once
   // before the first event): the loop stops before the next event once now >= clock_stop.
-  size_t pos = first;
-  if (now >= clock_stop) end = pos;
-  for (; pos < end; ++pos) {
-    const workload::TraceEvent& ev = buf[pos];
+  uint64_t count = 0;
+  if (now >= clock_stop) max_events = 0;
+  typename Cursor::Record ev;
+  for (; count < max_events && cursor.peek(ev); ++count) {
     if (ev.kind == workload::EventKind::kAlloc) {
       const int p = running_p(ev.goroutine);
       if (ev.size_bytes != last_size_bytes || ev.pointerful != last_pointerful) {
@@ -446,7 +467,8 @@ void GoProcess::replay_common_events(sim::SimTimeNs stop_at) {
       p_cpu[p] += cpu;
       advance(cpu);
       if (now >= clock_stop) {
-        ++pos;
+        cursor.consume(ev);
+        ++count;
         break;
       }
     } else if (ev.kind == workload::EventKind::kFree) {
@@ -476,7 +498,8 @@ void GoProcess::replay_common_events(sim::SimTimeNs stop_at) {
       mutator_cpu_ns += cpu;
       advance(cpu);
       if (now >= clock_stop) {
-        ++pos;
+        cursor.consume(ev);
+        ++count;
         break;
       }
     } else if (ev.kind == workload::EventKind::kWork) {
@@ -488,15 +511,17 @@ void GoProcess::replay_common_events(sim::SimTimeNs stop_at) {
       p_cpu[p] += ns;
       advance(ns);
       if (now >= clock_stop) {
-        ++pos;
+        cursor.consume(ev);
+        ++count;
         break;
       }
     } else {
       break;
     }
+    cursor.consume(ev);
   }
-  buf_pos_ = pos;
-  events_ += pos - first;
+  in = cursor;
+  events_ += count;
   now_ = now;
   wall_residual_ns_ = residual_ns;
   rec_.totals.mutator_cpu_ns = mutator_cpu_ns;
@@ -513,6 +538,7 @@ void GoProcess::replay_common_events(sim::SimTimeNs stop_at) {
   q.mark_allocs = mark_allocs;
   q.wb_flushes = wb_flushes;
   q.work_ns = work_ns;
+  return count;
 }
 
 GoProcess::Stop GoProcess::run_mutator(sim::SimTimeNs limit) {
@@ -530,14 +556,43 @@ GoProcess::Stop GoProcess::run_mutator(sim::SimTimeNs limit) {
   sim::SimTimeNs stop_at = marking ? std::min(limit, mark_.completion_time()) : limit;
   while (now_ < stop_at) {
     if (buf_pos_ == buf_len_) {
-      buf_len_ = source_.next_batch(buf_.data(), buf_.size());
+      // Binary traces: the common events straight from the encoded records. The event this stops
+      // before (if the clock did not stop it) goes alone to the switch below: decoded from the window
+      // if the window decodes it, else (another kind, an error) through next_batch(). After several
+      // short stretches in a row (the events keep needing the switch: goroutines off their P, say)
+      // a whole batch comes through next_batch(), as for other sources.
+      workload::RecordWindow window;
+      if (source_.open_records(window)) {
+        const uint64_t n = marking ? replay_common_events<true>(window, events_before_progress(), stop_at)
+                                   : replay_common_events<false>(window, events_before_progress(), stop_at);
+        if (now_ >= stop_at) {
+          source_.close_records(window);
+          continue;
+        }
+        short_stretches_ = n < kShortStretch ? short_stretches_ + 1 : 0;
+        const bool batch = short_stretches_ >= kShortStretchesForBatch;
+        if (batch) short_stretches_ = 0;
+        workload::CommonRecord next{};
+        const bool decoded = !batch && window.peek(next);
+        if (decoded) window.consume(next);
+        source_.close_records(window);
+        if (decoded) buf_[0] = next.event();
+        buf_len_ = decoded ? 1 : source_.next_batch(buf_.data(), batch ? buf_.size() : 1);
+      } else {
+        buf_len_ = source_.next_batch(buf_.data(), buf_.size());
+      }
       buf_pos_ = 0;
       if (buf_len_ == 0) return Stop::kEnd;
     }
-    if (marking) {
-      replay_common_events<true>(stop_at);
-    } else {
-      replay_common_events<false>(stop_at);
+    {
+      BatchCursor batch(buf_.data(), buf_pos_);
+      const uint64_t n = std::min<uint64_t>(buf_len_ - buf_pos_, events_before_progress());
+      if (marking) {
+        replay_common_events<true>(batch, n, stop_at);
+      } else {
+        replay_common_events<false>(batch, n, stop_at);
+      }
+      buf_pos_ = batch.position();
     }
     if (buf_pos_ == buf_len_ || now_ >= stop_at) continue;
     const workload::TraceEvent& ev = buf_[buf_pos_++];

@@ -63,8 +63,15 @@ class GoProcess {
   enum class ForcedGc : uint8_t { kNone, kWaitCurrent, kWaitForced };
 
   Stop run_mutator(sim::SimTimeNs limit);
-  template <bool kMarking>
-  void replay_common_events(sim::SimTimeNs stop_at);
+  class BatchCursor;
+  template <bool kMarking, class Cursor>
+  uint64_t replay_common_events(Cursor& in, uint64_t max_events, sim::SimTimeNs stop_at);
+  /// Events that can be replayed before the one whose count is a multiple of 2^20, which reports
+  /// progress (unlimited without a progress callback).
+  uint64_t events_before_progress() const {
+    return progress_ ? (events_ | kProgressMask) - events_ : UINT64_MAX;
+  }
+  static constexpr uint64_t kProgressMask = (uint64_t{1} << 20) - 1;
   void start_cycle();
   void begin_mark();
   void finish_mark();
@@ -177,6 +184,7 @@ class GoProcess {
   sim::Rng preempt_rng_;  // sysmon's phase at each preemption (preemption_interval_ns)
   sim::Rng mark_rng_;     // cycle-to-cycle mark cost variation (mark_cost_factor)
   size_t buf_pos_ = 0, buf_len_ = 0;
+  uint32_t short_stretches_ = 0;  // run_mutator: short stretches in a row straight from trace records
   uint64_t events_ = 0;
   uint64_t requested_bytes_ = 0;
   ProgressFn progress_;
