@@ -94,9 +94,10 @@ void GoProcess::update_capacity() {
       fractional_ps = plan_.fractional_goal * procs;
       mutator_progress = mutator_ps - fractional_ps;
     } else if (fractional_burst_) {
-      // The preempted goroutine's P and the idle Ps all top up their fractional time.
-      fractional_ps = 1 + idle_ps;
-      idle_ps = 0;
+      // The mutator's P runs the fractional worker; after a preemption the idle Ps too (see
+      // fractional_burst), after a handoff they keep their idle workers.
+      fractional_ps = burst_with_idle_ps_ ? 1 + idle_ps : 1;
+      if (burst_with_idle_ps_) idle_ps = 0;
       mutator_progress = mutator_ps - 1;
     } else {
       burst_ps_ = 1 + idle_ps;
@@ -115,27 +116,45 @@ void GoProcess::update_capacity() {
   inv_parallelism_ = 1.0 / mutator_parallelism_;
 }
 
-// A mutator goroutine is preempted during mark while an idle P exists: the fractional worker runs
-// on burst_ps_ Ps (its P and the idle ones), each until its own fractional time exceeds 1.2·f of
-// the mark so far: F_p + x = 1.2·f·(E + x), with F_p = the fractional time so far shared evenly
-// over those Ps.
-// sysmon preempts a goroutine that has run forcePreemptNS since it was last scheduled
-// (retake: pd.schedwhen + forcePreemptNS <= now, proc.go); the world restarting after sweep
-// termination and the goroutine resuming after a burst both count as being scheduled.
+// sysmon preempts a goroutine that has run forcePreemptNS since it was last scheduled (retake:
+// pd.schedwhen + forcePreemptNS <= now, proc.go). During a mark with an idle P, its P and the idle
+// Ps' (their idle workers see the queued goroutine, pollWork) run fractional bursts.
 void GoProcess::preempt() {
   next_preempt_ns_ = now_ + preemption_interval_ns();
+  const double burst = fractional_burst(true);
+  if (burst > 0) next_preempt_ns_ = now_ + static_cast<sim::DurationNs>(burst) + preemption_interval_ns();
+}
+
+// Serial mode: the running goroutine parks and readies the next one onto its P (runnext). That P
+// goes through schedule(), which asks findRunnableGCWorker before its run queue: during a mark it
+// may run the fractional worker first, while the idle P keeps its idle worker. The readied
+// goroutine starts a new time slice.
+void GoProcess::handoff_scheduling_point() {
+  next_preempt_ns_ = now_ + preemption_interval_ns();
+  if (phase_ == Phase::kMark) fractional_burst(false);
+}
+
+// A scheduling point on the mutator's P during a mark (and, with_idle_ps, on the idle Ps too):
+// findRunnableGCWorker starts the fractional worker if the P's fractional time is at most f of the
+// mark so far, and it runs until pollFractionalWorkerExit sees more than 1.2·f (mgcpacer.go,
+// mgc.go): F_p + x = 1.2·f·(E + x), F_p = the fractional time so far shared evenly over the Ps
+// that take part. The mutator's goroutine waits. Returns the burst length (0: none).
+double GoProcess::fractional_burst(bool with_idle_ps) {
   const double f = plan_.fractional_goal;
-  if (f <= 0 || fractional_burst_) return;
+  if (f <= 0 || fractional_burst_) return 0;
   mark_.advance_to(now_);
-  double elapsed = static_cast<double>(now_ - cur_.start_ns);
-  double frac_time = mark_.fractional_cpu_ns() / std::max(1.0, burst_ps_);
-  double burst = (1.2 * f * elapsed - frac_time) / (1 - 1.2 * f);
-  if (burst < 1000) return;
+  const double elapsed = static_cast<double>(now_ - cur_.start_ns);
+  const double ps = with_idle_ps ? std::max(1.0, burst_ps_) : 1.0;
+  const double frac_time = mark_.fractional_cpu_ns() / ps;
+  if (frac_time > f * elapsed) return 0;
+  const double burst = (1.2 * f * elapsed - frac_time) / (1 - 1.2 * f);
+  if (burst < 1000) return 0;
   fractional_burst_ = true;
+  burst_with_idle_ps_ = with_idle_ps;
   update_capacity();
   burst_event_ = queue_.schedule(now_ + static_cast<sim::DurationNs>(burst), sim::Priority::kGc,
                                  [this] { end_fractional_burst(); });
-  next_preempt_ns_ = now_ + static_cast<sim::DurationNs>(burst) + preemption_interval_ns();
+  return burst;
 }
 
 // A mean-1 lognormal factor with coefficient of variation cost.mark_cost_cv (1 when it is 0): the
@@ -304,6 +323,7 @@ int GoProcess::p_running(uint32_t g) {
     p_mutator_cpu_ns_[static_cast<size_t>(p)] += cpu;
     ++rec_.totals.cost_quantities.handoffs;
     advance_cpu(cpu);
+    handoff_scheduling_point();
   }
   return p;
 }
@@ -555,6 +575,8 @@ GoProcess::Stop GoProcess::run_mutator(sim::SimTimeNs limit) {
   limit = std::min(limit, tick_at);
   sim::SimTimeNs stop_at = marking ? std::min(limit, mark_.completion_time()) : limit;
   while (now_ < stop_at) {
+    // A handoff started a fractional burst on the mutator's P: the next goroutine waits for it.
+    if (mutator_blocked_) return Stop::kLimit;
     if (buf_pos_ == buf_len_) {
       // Binary traces: the common events straight from the encoded records. The event this stops
       // before (if the clock did not stop it) goes alone to the switch below: decoded from the window

@@ -86,6 +86,8 @@ class GoProcess {
   double allocation_scavenge(uint64_t scav_bytes);
   sim::SimTimeNs next_housekeeping() const;
   void end_fractional_burst();
+  double fractional_burst(bool with_idle_ps);
+  void handoff_scheduling_point();
   void end_cycle();
   void sample();
   void schedule_sample();
@@ -139,6 +141,7 @@ class GoProcess {
 
   // Fractional worker bursts on a mutator P (see update_capacity).
   bool fractional_burst_ = false;
+  bool burst_with_idle_ps_ = true;  // the current burst also runs on the idle Ps (a preemption)
   double burst_ps_ = 1;  // Ps that run a fractional burst at a preemption (the mutator's + idle ones)
   sim::EventId burst_event_ = 0;
   sim::SimTimeNs next_preempt_ns_ = 0;

@@ -267,3 +267,30 @@ TEST_CASE("preemption: sysmon's clock runs across cycles, so marks shorter than 
   // The noise seed overrides the experiment's seed.
   CHECK(fractional_cpu_ns(short_marks(other, 5)) == fractional_cpu_ns(short_marks(other, 1)));
 }
+
+TEST_CASE("serial mode: a handoff during a mark is a scheduling point where the mutator's P tops up its "
+          "fractional time; the idle P keeps its idle worker" * doctest::test_suite("sched")) {
+  // 4 goroutines take turns, one event each (a handoff at every event), with a live heap large
+  // enough for marks of a few hundred µs.
+  using workload::EventKind;
+  std::vector<workload::TraceEvent> ev;
+  for (uint32_t g = 1; g <= 4; ++g) ev.push_back({EventKind::kGoStart, false, g, 0, 0, 0, 0});
+  const uint32_t live = 1u << 16;
+  uint32_t id = 1;
+  for (uint32_t r = 0; r < (1u << 20); ++r) {
+    const uint32_t g = 1 + r % 4;
+    ev.push_back({EventKind::kAlloc, true, g, id, 0, 128, 0});
+    if (id > live) ev.push_back({EventKind::kFree, false, g, id - live, 0, 0, 0});
+    ++id;
+  }
+  const stats::RunRecord r = run(ev, Mode::kSerial, 2);
+  REQUIRE(r.cycles.size() > 5);
+  double background_ns = 0;
+  for (const auto& c : r.cycles) {
+    background_ns += c.background_cpu_ns;
+    // One P runs the fractional worker, until 1.2 x 25 % of the mark so far (pollFractionalWorkerExit).
+    CHECK(c.background_cpu_ns <= 0.3 * static_cast<double>(c.mark_ns()) + 2000.0);
+    CHECK(c.idle_cpu_ns > 0);  // the other P's idle worker keeps marking
+  }
+  CHECK(background_ns > 0);
+}
