@@ -18,6 +18,12 @@ constexpr size_t kBatch = 1024;
 // stopping). One short stretch alone is common: a span refill right after a batch.
 constexpr uint64_t kShortStretch = 16;
 constexpr uint32_t kShortStretchesForBatch = 4;
+
+// The root of the run's scheduling noise (sysmon's phase, mark cost variation): scheduler.noise_seed,
+// or the experiment's seed when it is 0.
+sim::RngRoot noise_root(const ProcessSettings& s) {
+  return sim::RngRoot(s.scheduler.noise_seed != 0 ? s.scheduler.noise_seed : s.seed);
+}
 constexpr uint32_t kMaxGoroutineId = (1u << 22) - 1;
 constexpr uint64_t kOverAssistWork = 64 << 10;  // gcOverAssistWork (mgcmark.go)
 
@@ -33,10 +39,8 @@ GoProcess::GoProcess(const ProcessSettings& settings, workload::EventSource& sou
       pools_(settings.runtime.gomaxprocs),
       limiter_(settings.runtime.gomaxprocs),
       buf_(kBatch),
-      preempt_rng_(sim::RngRoot(settings.scheduler.noise_seed != 0 ? settings.scheduler.noise_seed : settings.seed)
-                       .stream("sched.preempt")),
-      mark_rng_(sim::RngRoot(settings.scheduler.noise_seed != 0 ? settings.scheduler.noise_seed : settings.seed)
-                    .stream("gc.mark_cost")) {
+      preempt_rng_(noise_root(settings).stream("sched.preempt")),
+      mark_rng_(noise_root(settings).stream("gc.mark_cost")) {
   heap_.set_memory_budget(s_.max_memory_bytes);
   heap_.reserve_objects(source_.object_id_bound());
   check_invariants_ = invariant_checks_built_in() || s_.check_invariants;
@@ -118,7 +122,7 @@ void GoProcess::update_capacity() {
 
 // sysmon preempts a goroutine that has run forcePreemptNS since it was last scheduled (retake:
 // pd.schedwhen + forcePreemptNS <= now, proc.go). During a mark with an idle P, its P and the idle
-// Ps' (their idle workers see the queued goroutine, pollWork) run fractional bursts.
+// Ps (whose idle workers see the queued goroutine: pollWork) run fractional bursts.
 void GoProcess::preempt() {
   next_preempt_ns_ = now_ + preemption_interval_ns();
   const double burst = fractional_burst(true);
@@ -174,9 +178,9 @@ double GoProcess::mark_cost_factor() {
 // forcePreemptNS after that.
 sim::DurationNs GoProcess::preemption_interval_ns() {
   const sched::SchedulerSettings& sc = s_.scheduler;
-  sim::DurationNs jitter_ns = 0;
-  if (sc.sysmon_period_ns > 0) jitter_ns = static_cast<sim::DurationNs>(preempt_rng_.below(static_cast<uint64_t>(sc.sysmon_period_ns)));
-  return sc.quantum_ns + jitter_ns;
+  if (sc.sysmon_period_ns <= 0) return sc.quantum_ns;
+  return sc.quantum_ns +
+         static_cast<sim::DurationNs>(preempt_rng_.below(static_cast<uint64_t>(sc.sysmon_period_ns)));
 }
 
 void GoProcess::end_fractional_burst() {

@@ -15,11 +15,13 @@ namespace {
 
 constexpr uint64_t MiB = 1 << 20;
 
-stats::RunRecord run_ring(RuntimeSettings rt, uint32_t slots, uint64_t bytes, uint64_t total) {
+stats::RunRecord run_ring(RuntimeSettings rt, uint32_t slots, uint64_t bytes, uint64_t total,
+                          const CostModel& cost = {}) {
   testing::VectorSource src(testing::ring_events(slots, bytes, total));
   pacer::GoPacer p(pacer::GoPacerParams{}, rt);
   ProcessSettings s;
   s.runtime = rt;
+  s.cost = cost;
   s.check_invariants = true;
   GoProcess proc(s, src, p);
   return proc.run();
@@ -86,15 +88,11 @@ namespace {
 
 // Mark CPU (assist + background + idle) of each cycle in the second half of a steady ring.
 std::vector<double> steady_mark_cpu_ns(double mark_cost_cv) {
-  testing::VectorSource src(testing::ring_events(65536, 128, 1u << 22));
   RuntimeSettings rt;
   rt.gomaxprocs = 4;  // one dedicated worker: a steady mark speed to compare against
-  pacer::GoPacer p(pacer::GoPacerParams{}, rt);
-  ProcessSettings s;
-  s.runtime = rt;
-  s.cost.mark_cost_cv = mark_cost_cv;
-  GoProcess proc(s, src, p);
-  stats::RunRecord r = proc.run();
+  CostModel cost;
+  cost.mark_cost_cv = mark_cost_cv;
+  const stats::RunRecord r = run_ring(rt, 65536, 128, 1u << 22, cost);
   std::vector<double> out;
   for (size_t i = r.cycles.size() / 2; i < r.cycles.size(); ++i) {
     const auto& c = r.cycles[i];
