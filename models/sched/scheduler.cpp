@@ -29,7 +29,10 @@ SchedulerSettings SchedulerSettings::parse(const json& j, const std::string& pat
 }
 
 json SchedulerSettings::to_json() const {
-  return json{{"mode", mode == Mode::kSerial ? "serial" : "parallel"}, {"quantum_ns", quantum_ns}, {"sysmon_period_ns", sysmon_period_ns}, {"noise_seed", noise_seed}};
+  return json{{"mode", mode == Mode::kSerial ? "serial" : "parallel"},
+              {"quantum_ns", quantum_ns},
+              {"sysmon_period_ns", sysmon_period_ns},
+              {"noise_seed", noise_seed}};
 }
 
 Scheduler::Scheduler(const SchedulerSettings& settings, int gomaxprocs)

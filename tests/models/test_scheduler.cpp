@@ -39,16 +39,22 @@ std::vector<workload::TraceEvent> interleaved(uint32_t goroutines, uint32_t roun
   return ev;
 }
 
-stats::RunRecord run(const std::vector<workload::TraceEvent>& events, Mode mode, int procs) {
+stats::RunRecord run(const std::vector<workload::TraceEvent>& events, const SchedulerSettings& sc, int procs,
+                     uint64_t seed = 1) {
   testing::VectorSource src(events);
   RuntimeSettings rt;
   rt.gomaxprocs = procs;
   pacer::GoPacer p(pacer::GoPacerParams{}, rt);
   ProcessSettings s;
   s.runtime = rt;
-  s.scheduler = settings(mode);
+  s.scheduler = sc;
+  s.seed = seed;
   GoProcess proc(s, src, p);
   return proc.run();
+}
+
+stats::RunRecord run(const std::vector<workload::TraceEvent>& events, Mode mode, int procs) {
+  return run(events, settings(mode), procs);
 }
 
 }  // namespace
@@ -216,16 +222,7 @@ namespace {
 // An 8 MiB ring of 64-byte objects at GOMAXPROCS=2 (one goroutine, an idle P): marks last a few ms,
 // well under the 10 ms preemption quantum, and cycles come every few ms.
 stats::RunRecord short_marks(const SchedulerSettings& sc, uint64_t seed) {
-  testing::VectorSource src(testing::ring_events(1u << 17, 64, 1u << 22));
-  RuntimeSettings rt;
-  rt.gomaxprocs = 2;
-  pacer::GoPacer p(pacer::GoPacerParams{}, rt);
-  ProcessSettings s;
-  s.runtime = rt;
-  s.scheduler = sc;
-  s.seed = seed;
-  GoProcess proc(s, src, p);
-  return proc.run();
+  return run(testing::ring_events(1u << 17, 64, 1u << 22), sc, 2, seed);
 }
 
 double fractional_cpu_ns(const stats::RunRecord& r) {
