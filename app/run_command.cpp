@@ -24,10 +24,15 @@ stats::RunRecord simulate(const Experiment& e, const ProgressFn& progress) {
   auto source = workload::make_workload(e.workload, "workload", e.seed, e.base_dir);
   pacer::PacerContext ctx{e.process.runtime};
   auto p = pacer::make_pacer(e.pacer, "pacer", ctx);
-  GoProcess proc(e.process, *source, *p);
+  const auto* table = dynamic_cast<const workload::ReplayerTableSource*>(source.get());
+  ProcessSettings ps = e.process;
+  if (table != nullptr) {
+    ps.pointer_array_ids.push_back(table->table_id());  // make([]unsafe.Pointer, bound)
+    ps.simulate_replayer = true;
+  }
+  GoProcess proc(ps, *source, *p);
   stats::RunRecord r = proc.run(progress);
-  if (const auto* t = dynamic_cast<const workload::ReplayerTableSource*>(source.get()))
-    r.totals.replayer_table_bytes = t->table_bytes();
+  if (table != nullptr) r.totals.replayer_table_bytes = table->table_bytes();
   return r;
 }
 

@@ -22,8 +22,8 @@ bash scripts/build.sh
 /usr/bin/python3 analysis/validate/validate.py configs/validation/*.json --repeats "${REPEATS:-5}" \
   --out "$out/validation" --go "$GO"
 /usr/bin/python3 analysis/validate/calibration_obs.py "$out/validation" --anchor-ring --mutator \
-  --anchor-weight 30 --mark-scenarios drop,goroutines,growing,ring-gogc50,ring-gogc100,ring-gogc200,ring-noscan,ring-limit100 \
-  --mutator-scenarios drop,growing,mixed,ring-gogc50,ring-gogc100,ring-gogc200,ring-noscan,ring-limit100 \
+  --anchor-weight 30 --mark-scenarios drop,goroutines,growing,growing-all,mixed,mixed-all,ring-gogc50,ring-gogc100,ring-gogc200,ring-noscan,ring-limit100,ring-all \
+  --mutator-scenarios drop,growing,growing-all,mixed,mixed-all,ring-gogc50,ring-gogc100,ring-gogc200,ring-noscan,ring-limit100,ring-all \
   --out "$out/observations.json"
 build/app/gcsim calibrate "$out/observations.json" --out "$out/$name.json" --name "$name"
 echo "profile: $out/$name.json"

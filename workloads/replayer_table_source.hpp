@@ -26,6 +26,7 @@ class ReplayerTableSource : public EventSource {
   std::string describe() const override { return inner_->describe(); }
   /// Bytes of the table: 8 per object id of the inner stream.
   uint64_t table_bytes() const { return uint64_t{8} * table_id_; }
+  uint32_t table_id() const { return table_id_; }
 
  private:
   std::unique_ptr<EventSource> inner_;

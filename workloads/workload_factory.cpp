@@ -115,7 +115,7 @@ std::string trace_path_param(const Json& params, const std::string& params_path)
 }  // namespace
 
 WorkloadSpec parse_workload_spec(const Json& workload, const std::string& json_path) {
-  config::require_only_keys(workload, {"kind", "params", "replayer_table"}, json_path);
+  config::require_only_keys(workload, {"kind", "params", "replayer_table", "pointer_layout", "pointer_array_ids"}, json_path);
   const std::string kind_path = config::join_path(json_path, "kind");
   if (!workload.contains("kind")) throw ConfigError(kind_path, "required key is missing; known kinds: " + known_kinds());
   WorkloadSpec spec;
@@ -123,8 +123,25 @@ WorkloadSpec parse_workload_spec(const Json& workload, const std::string& json_p
   spec.params = workload.contains("params") ? workload.at("params") : Json::object();
   config::require_object(spec.params, config::join_path(json_path, "params"));
   spec.replayer_table = config::get_bool(workload, json_path, "replayer_table", false);
+  spec.pointer_layout = config::get_string(workload, json_path, "pointer_layout", "all");
+  if (spec.pointer_layout != "all" && spec.pointer_layout != "first")
+    throw ConfigError(config::join_path(json_path, "pointer_layout"),
+                      "unknown layout \"" + spec.pointer_layout + "\"; allowed: all, first");
+  if (workload.contains("pointer_array_ids")) {
+    const std::string ids_path = config::join_path(json_path, "pointer_array_ids");
+    const Json& ids = workload.at("pointer_array_ids");
+    if (!ids.is_array()) throw ConfigError(ids_path, "must be an array of object ids (integers 0..4294967294)");
+    for (size_t i = 0; i < ids.size(); ++i) {
+      const bool whole = ids[i].is_number_unsigned() || (ids[i].is_number_integer() && ids[i].get<int64_t>() >= 0);
+      if (!whole || ids[i].get<uint64_t>() >= UINT32_MAX)
+        throw ConfigError(ids_path + "[" + std::to_string(i) + "]", "must be an object id (an integer 0..4294967294)");
+      spec.pointer_array_ids.push_back(ids[i].get<uint32_t>());
+    }
+  }
   return spec;
 }
+
+uint64_t pointer_scan_prefix_bytes(const std::string& pointer_layout) { return pointer_layout == "first" ? 8 : 0; }
 
 std::unique_ptr<EventSource> make_generator(const std::string& kind, const Json& params,
                                             const std::string& params_path, uint64_t seed, const std::string& base_dir) {
@@ -181,6 +198,8 @@ Json resolved_workload(const Json& workload, const std::string& json_path) {
   }
   Json out = {{"kind", spec.kind}, {"params", params}};
   if (spec.replayer_table) out["replayer_table"] = true;
+  out["pointer_layout"] = spec.pointer_layout;
+  if (!spec.pointer_array_ids.empty()) out["pointer_array_ids"] = spec.pointer_array_ids;
   return out;
 }
 

@@ -99,7 +99,7 @@ def real_mark_cpu_ns(sdir):
 
 
 FITTED_MUTATOR = ("alloc_ns", "alloc_zero_ns_per_byte", "alloc_scan_ns", "span_refill_ns", "large_alloc_ns",
-                  "page_fault_ns_per_byte")
+                  "page_fault_ns_per_byte", "replayer_alloc_ns")
 
 
 def real_mutator_ns(sdir):
@@ -113,8 +113,9 @@ def real_mutator_ns(sdir):
     return (statistics.median(vals) if vals else None), len(vals)
 
 
-def sim_mutator(sdir):
-    """(fitted features, ns charged through the other parameters) from gcsim's cost ledger."""
+def sim_mutator(sdir, fitted=FITTED_MUTATOR):
+    """(fitted features, ns charged through the other parameters at the values the simulation used)
+    from gcsim's cost ledger."""
     with open(os.path.join(sdir, "sim", "summary.json")) as f:
         summary = json.load(f)
     q = summary.get("mutator_cost_quantities")
@@ -122,10 +123,10 @@ def sim_mutator(sdir):
         die(f"{sdir}/sim/summary.json: no mutator_cost_quantities (re-run validate.py with this gcsim)")
     with open(os.path.join(sdir, "sim", "resolved_config.json")) as f:
         cost = json.load(f)["cost_model"]
-    feats = {k: q[k] for k in FITTED_MUTATOR}
+    feats = {k: q.get(k, 0) for k in fitted}
     other = q.get("scavenge_cpu_ns", 0)
     for k, v in q.items():
-        if k in cost and k not in FITTED_MUTATOR:
+        if k in cost and k not in fitted:
             other += cost[k] * v
     return feats, other
 
@@ -149,7 +150,8 @@ def sim_features(sdir):
                            int(r["globals_scan_work_bytes"]) for r in sh)
     return {"scan_ns_per_byte": scan,
             "mark_ns_per_object": statistics.mean(int(r["marked_objects"]) for r in sh),
-            "scan_ns_per_object": statistics.mean(int(r["marked_scan_objects"]) for r in sh)}
+            "scan_ns_per_object": statistics.mean(int(r["marked_scan_objects"]) for r in sh),
+            "mark_ns_per_object_byte": statistics.mean(int(r.get("marked_scan_object_bytes", 0)) for r in sh)}
 
 
 def main(argv):
@@ -163,6 +165,8 @@ def main(argv):
     ap.add_argument("--no-stw", action="store_true", help="mark CPU observations only")
     ap.add_argument("--mark-scenarios", help="comma-separated scenarios for the mark CPU observations (default: all selected)")
     ap.add_argument("--mutator", action="store_true", help="add mutator-time observations (alloc costs)")
+    ap.add_argument("--mutator-params", help="comma-separated mutator parameters to fit (default: "
+                    + ",".join(FITTED_MUTATOR) + "); the others are charged at the simulation's values")
     ap.add_argument("--mutator-scenarios", help="comma-separated scenarios for --mutator (default: all selected)")
     ap.add_argument("--out", required=True)
     args = ap.parse_args(argv[1:])
@@ -211,13 +215,19 @@ def main(argv):
             obs.append({"group": "stw_mark_term", "target_ns": c3, "weight": c3 / 1e4,
                         "features": {"stw_mark_term_ns": 1, "stw_mark_term_ns_per_p": procs - 1},
                         "note": f"{name}: median c3, GOMAXPROCS={procs}"})
+    fitted = FITTED_MUTATOR
+    if args.mutator_params:
+        fitted = tuple(k.strip() for k in args.mutator_params.split(",") if k.strip())
+        unknown = set(fitted) - set(FITTED_MUTATOR)
+        if unknown or not fitted:
+            die(f"--mutator-params: unknown {', '.join(sorted(unknown)) or '(none given)'}; allowed: {', '.join(FITTED_MUTATOR)}")
     if args.mutator:
         for name in subset(args.mutator_scenarios, "--mutator-scenarios"):
             sdir = os.path.join(args.validation_dir, name)
             target, runs = real_mutator_ns(sdir)
             if target is None:
                 continue
-            feats, other = sim_mutator(sdir)
+            feats, other = sim_mutator(sdir, fitted)
             if target - other <= 0:
                 print(f"skip {name}: mutator target not positive after the fixed parameters", file=sys.stderr)
                 continue
@@ -226,17 +236,18 @@ def main(argv):
                                 f"minus {other / 1e6:.1f} ms charged by fixed parameters"})
     if args.anchor_ring:
         obs.append({"group": "mark_cpu", "target_ns": 12.96e6, "weight": args.anchor_weight,
-                    "features": {"scan_ns_per_byte": 68 * 2**20, "mark_ns_per_object": 524290,
+                    "features": {"scan_ns_per_byte": 8 * 524290 + 4 * 2**20, "mark_ns_per_object_byte": 128 * 524290 + 4 * 2**20,
+                                 "mark_ns_per_object": 524290,
                                  "scan_ns_per_object": 524290},
                     "note": "hand-written ring program (workloads/go/ring_calibration/SUMMARY.md)"})
-        if args.mutator:
+        if args.mutator and set(fitted) == set(FITTED_MUTATOR):  # its other costs are not in a ledger
             # Its allocation loop outside GC: ~45 ns per `ptrs[i%slots] = new(obj)` (SUMMARY.md §2),
             # less the modelled 1 ns store; 16 Mi allocations of 128 B, 64 per span.
             n = 16777216
             obs.append({"group": "mutator", "target_ns": n * 44.0, "weight": args.anchor_weight,
                         "features": {"alloc_ns": n, "alloc_zero_ns_per_byte": 128 * n, "alloc_scan_ns": n,
                                      "span_refill_ns": n // 64, "large_alloc_ns": 0,
-                                     "page_fault_ns_per_byte": 0},
+                                     "page_fault_ns_per_byte": 0, "replayer_alloc_ns": 0},
                         "note": "hand-written ring program: 45 ns per allocation + store outside GC (SUMMARY.md)"})
     if not obs:
         die("no observations")
@@ -250,8 +261,8 @@ def main(argv):
     for o in obs:
         fe = o["features"]
         if o["group"] == "mutator":
-            print(f"{o['note'].split(':')[0]:<18} mutator target {o['target_ns'] / 1e6:8.1f} ms  allocs {fe['alloc_ns']:>10}"
-                  f"  bytes {fe['alloc_zero_ns_per_byte'] / 2**20:8.0f} MiB  refills {fe['span_refill_ns']:>8}  large {fe['large_alloc_ns']:>6}")
+            print(f"{o['note'].split(':')[0]:<18} mutator target {o['target_ns'] / 1e6:8.1f} ms  "
+                  + "  ".join(f"{k} {v:.4g}" for k, v in fe.items()))
             continue
         if o["group"] != "mark_cpu":
             print(f"{o['note']:<40} {o['group']:<15} target {o['target_ns'] / 1e3:8.1f} us")

@@ -230,7 +230,7 @@ def run_real(trace, env_rt, sdir, replayer, repeats, layout, idle_s):
     return runs
 
 
-def run_sims(cfg_path, sdir, gcsim, repeats, replayer_table=True):
+def run_sims(cfg_path, sdir, gcsim, repeats, replayer_table=True, layout="first"):
     """gcsim `repeats` times on the same trace with scheduling noise seeds 1..repeats
     (scheduler.noise_seed: sysmon's phase at preemptions, models/sched/scheduler.hpp), as the real
     side runs the same trace repeatedly. Run 1 writes sdir/sim, run k sdir/sim_rk. Returns (median of
@@ -238,7 +238,7 @@ def run_sims(cfg_path, sdir, gcsim, repeats, replayer_table=True):
     runs = []
     for k in range(1, repeats + 1):
         out = "sim" if k == 1 else f"sim_r{k}"
-        runs.append(run_sim(cfg_path, sdir, gcsim, replayer_table, out=out, noise_seed=k))
+        runs.append(run_sim(cfg_path, sdir, gcsim, replayer_table, out=out, noise_seed=k, layout=layout))
     med = {}
     for key in runs[0]:
         vals = [r[key] for r in runs if isinstance(r.get(key), (int, float))]
@@ -246,13 +246,15 @@ def run_sims(cfg_path, sdir, gcsim, repeats, replayer_table=True):
     return med, runs
 
 
-def run_sim(cfg_path, sdir, gcsim, replayer_table=True, out="sim", noise_seed=0):
-    """gcsim on the scenario. With replayer_table the simulated program also has the replayer's
+def run_sim(cfg_path, sdir, gcsim, replayer_table=True, out="sim", noise_seed=0, layout="first"):
+    """gcsim on the scenario, with the replayer's pointer layout (workload.pointer_layout: the scan
+    work of a pointerful object depends on where its pointers are). With replayer_table the simulated program also has the replayer's
     object table (8 B per object id, allocated before the trace: workload.replayer_table), and a
     cycle that the table alone triggered is left out, as the real side leaves out the replayer's
     setup GC (see run_real)."""
     out = os.path.join(sdir, out)
-    cmd = [gcsim, "run", cfg_path, "--out", out, "--force", "--quiet"]
+    cmd = [gcsim, "run", cfg_path, "--out", out, "--force", "--quiet",
+           "--set", f"workload.pointer_layout={layout}"]
     if noise_seed:
         cmd += ["--set", f"scheduler.noise_seed={noise_seed}"]
     if replayer_table:
@@ -384,7 +386,8 @@ def main(argv):
     ap.add_argument("--sim-repeats", type=int, default=5,
                     help="gcsim runs per scenario, scheduling noise seeds 1..N; the simulated value is their "
                          "median (default 5)")
-    ap.add_argument("--layout", default="first", choices=["first", "all"], help="replayer -layout for pointerful objects")
+    ap.add_argument("--layout", default="first", choices=["first", "all"],
+                    help="replayer -layout for pointerful objects of scenarios whose config has no workload.pointer_layout")
     ap.add_argument("--idle-wait", type=float, default=0, metavar="S",
                     help="before each real run wait up to S seconds for the machine to be idle (shared machines)")
     ap.add_argument("--check", action="store_true", help="exit 1 if any metric misses its target")
@@ -456,16 +459,19 @@ def main(argv):
             if rec.get("env") != env_rt:
                 die(f"{args.real_from}: scenario '{name}' was recorded with {rec.get('env')}, config now gives {env_rt}")
             trace, trace_info, real_runs = rec.get("trace"), rec.get("trace_info"), rec["real_runs"]
+            layout = rec.get("layout", "first")  # recorded before the field existed: the default
         else:
             trace, trace_info = make_trace(cfg, cfg_path, sdir, args.gcsim)
-            real_runs = run_real(trace, env_rt, sdir, replayer, args.repeats, args.layout, args.idle_wait)
+            # The scenario's own pointer layout (workload.pointer_layout) if it states one.
+            layout = (cfg.get("workload") or {}).get("pointer_layout", args.layout)
+            real_runs = run_real(trace, env_rt, sdir, replayer, args.repeats, layout, args.idle_wait)
         sim, sim_runs = run_sims(cfg_path, sdir, args.gcsim, args.sim_repeats,
-                                 replayer_table=not args.no_replayer_table)
+                                 replayer_table=not args.no_replayer_table, layout=layout)
         log(f"  sim: NumGC {sim['num_gc']} (median of {len(sim_runs)}: {[r['num_gc'] for r in sim_runs]})")
         rows, failed = compare(real_runs, sim)
         any_failed = any_failed or any(m in check_metrics for m in failed)
         results.append({"scenario": name, "config": os.path.abspath(cfg_path), "env": env_rt,
-                        "trace": trace, "trace_info": trace_info, "repeats": len(real_runs),
+                        "layout": layout, "trace": trace, "trace_info": trace_info, "repeats": len(real_runs),
                         "real_runs": real_runs, "sim": sim, "sim_runs": sim_runs, "metrics": rows,
                         "failed": failed})
         table = TABLE_HEAD + markdown_rows(name, rows)

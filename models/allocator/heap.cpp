@@ -401,7 +401,8 @@ void Heap::attach(uint32_t id, const DetachedObject& obj) {
 void Heap::free_detached(const DetachedObject& obj) {
   live_object_bytes_ -= obj.bytes;
   if (obj.flags & kPointerful) {
-    live_scan_bytes_ -= obj.bytes;
+    live_scan_bytes_ -= scan_bytes_of(obj.bytes, obj.flags);
+    live_scan_object_bytes_ -= obj.bytes;
     --live_scan_slots_;
   }
   if (obj.flags & kTiny) {
@@ -417,7 +418,7 @@ MarkStartSnapshot Heap::on_mark_start() {
   }
   alloc_black_bytes_ = 0;
   scan_alloc_frozen_ = true;
-  return MarkStartSnapshot{live_slot_bytes_, live_scan_bytes_, live_slots_, live_scan_slots_};
+  return MarkStartSnapshot{live_slot_bytes_, live_scan_bytes_, live_slots_, live_scan_slots_, live_scan_object_bytes_};
 }
 
 void Heap::on_mark_termination(uint64_t marked_bytes, uint64_t heap_scan_work) {

@@ -2,6 +2,7 @@
 // Object-level Go heap: size-class spans, per-P mcaches, tiny blocks, sweeping and Go's accounting.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <new>
@@ -96,7 +97,9 @@ struct MarkStartSnapshot {
   uint64_t live_scan_bytes = 0;   ///< pointerful bytes to scan
   uint64_t live_slots = 0;        ///< reachable slots (objects to grey and blacken)
   uint64_t live_scan_slots = 0;   ///< of those, pointerful objects (queued and scanned by scanobject)
+  uint64_t live_scan_object_bytes = 0;  ///< their sizes (whatever their scan work): memory marking spans
 };
+
 
 /// The heap of one simulated Go process (runtime/malloc.go, mcache.go, mcentral.go, mheap.go,
 /// mgcsweep.go, Go 1.19). Hot state lives in flat arrays indexed by dense object id and span index.
@@ -115,6 +118,22 @@ class Heap {
   /// an 8-byte header before size-class rounding, small scan spans (≤ 512 B classes) keep their
   /// heap bits at the span's end (span/64 bytes fewer for objects), and objects > 32760 B are large.
   Heap(const SizeClassTable& classes, int gomaxprocs, bool malloc_headers = false);
+
+  /// Where a pointerful object's pointers are, which decides its scan work (scanobject, mgcmark.go,
+  /// stops at the last pointer word; mallocgc adds typ.ptrdata to mcache.scanAlloc). prefix_bytes 0:
+  /// the whole object may hold pointers (scan work = its size, the default); otherwise only its first
+  /// prefix_bytes (workload.pointer_layout "first": 8). The objects `pointer_array_ids` (sorted;
+  /// e.g. the validation replayer's []unsafe.Pointer table) are scanned whole whatever the layout.
+  /// Call before the first allocation.
+  void set_scan_layout(uint64_t prefix_bytes, std::vector<uint32_t> pointer_array_ids) {
+    scan_prefix_bytes_ = prefix_bytes;
+    pointer_array_ids_ = std::move(pointer_array_ids);
+  }
+  /// Scan work of a live object of `bytes` with `flags` (0 for pointer-free objects).
+  uint64_t scan_bytes_of(uint64_t bytes, uint8_t flags) const {
+    if (!(flags & kPointerful)) return 0;
+    return (flags & kScanPrefix) ? scan_prefix_bytes_ : bytes;
+  }
 
   /// mallocgc for object `id` on P `p`. `marking` tells whether allocation is black (mark phase).
   AllocOutcome alloc(uint32_t id, uint64_t size_bytes, bool pointerful, int p, bool marking);
@@ -194,7 +213,8 @@ class Heap {
 
  private:
   uint8_t account_new_object(uint32_t id, uint64_t size_bytes, bool pointerful);
-  enum : uint8_t { kAlive = 1, kPointerful = 2, kTiny = 4, kLarge = 8 };
+  /// kScanPrefix: a pointerful object whose scan work is only its first scan_prefix_bytes_ (set_scan_layout).
+  enum : uint8_t { kAlive = 1, kPointerful = 2, kTiny = 4, kLarge = 8, kScanPrefix = 16 };
   enum : uint8_t { kSpanInUse = 1, kSpanCached = 2, kSpanInPartial = 4 };
   /// spanClass (mheap.go makeSpanClass): (sizeclass << 1) | noscan.
   static constexpr uint8_t span_class(uint8_t sizeclass, bool noscan) {
@@ -285,6 +305,9 @@ class Heap {
   uint64_t live_slot_bytes_ = 0;
   uint64_t span_tail_bytes_ = 0;
   uint64_t live_scan_bytes_ = 0;
+  uint64_t live_scan_object_bytes_ = 0;  // MarkStartSnapshot::live_scan_object_bytes
+  uint64_t scan_prefix_bytes_ = 0;       // set_scan_layout: 0 = whole objects
+  std::vector<uint32_t> pointer_array_ids_;  // set_scan_layout: always scanned whole (sorted)
   uint64_t live_scan_slots_ = 0;   // live pointerful objects
   uint64_t live_slots_ = 0;
   uint64_t heap_alloc_bytes_ = 0;
@@ -311,9 +334,16 @@ inline uint8_t Heap::account_new_object(uint32_t id, uint64_t size_bytes, bool p
   uint8_t flags = kAlive;
   if (pointerful) {
     flags |= kPointerful;
-    live_scan_bytes_ += size_bytes;
+    uint64_t scan_bytes = size_bytes;
+    if (scan_prefix_bytes_ != 0 && size_bytes > scan_prefix_bytes_ &&
+        (pointer_array_ids_.empty() || !std::binary_search(pointer_array_ids_.begin(), pointer_array_ids_.end(), id))) {
+      scan_bytes = scan_prefix_bytes_;
+      flags |= kScanPrefix;
+    }
+    live_scan_bytes_ += scan_bytes;
+    live_scan_object_bytes_ += size_bytes;
     ++live_scan_slots_;
-    scan_alloc_pending_ += size_bytes;
+    scan_alloc_pending_ += scan_bytes;
   }
   return flags;
 }
@@ -349,7 +379,8 @@ inline uint64_t Heap::free(uint32_t id) {
   obj_flags_[id] = 0;
   live_object_bytes_ -= bytes;
   if (flags & kPointerful) {
-    live_scan_bytes_ -= bytes;
+    live_scan_bytes_ -= scan_bytes_of(bytes, flags);
+    live_scan_object_bytes_ -= bytes;
     --live_scan_slots_;
   }
   if (flags & kTiny) {

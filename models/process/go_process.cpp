@@ -42,6 +42,11 @@ GoProcess::GoProcess(const ProcessSettings& settings, workload::EventSource& sou
       preempt_rng_(noise_root(settings).stream("sched.preempt")),
       mark_rng_(noise_root(settings).stream("gc.mark_cost")) {
   heap_.set_memory_budget(s_.max_memory_bytes);
+  std::vector<uint32_t> arrays = s_.pointer_array_ids;
+  std::sort(arrays.begin(), arrays.end());
+  heap_.set_scan_layout(s_.pointer_scan_prefix_bytes, std::move(arrays));
+  // The replayer's per-allocation overhead rides on alloc_ns: it is paid where an allocation is.
+  if (s_.simulate_replayer) s_.cost.alloc_ns += s_.cost.replayer_alloc_ns;
   heap_.reserve_objects(source_.object_id_bound());
   check_invariants_ = invariant_checks_built_in() || s_.check_invariants;
 }
@@ -864,7 +869,9 @@ void GoProcess::start_cycle() {
   w.globals_scan_bytes = globals_bytes_;
   w.objects = snap.live_slots;
   w.scan_objects = snap.live_scan_slots;
+  w.scan_object_bytes = snap.live_scan_object_bytes;
   w.cpu_ns = static_cast<double>(w.scan_bytes()) * s_.cost.scan_ns_per_byte +
+             static_cast<double>(w.scan_object_bytes) * s_.cost.mark_ns_per_object_byte +
              static_cast<double>(w.objects) * s_.cost.mark_ns_per_object +
              static_cast<double>(w.scan_objects) * s_.cost.scan_ns_per_object;
   w.cpu_ns *= mark_cost_factor();
@@ -935,6 +942,7 @@ void GoProcess::finish_mark() {
   cur_.heap_scan_work_bytes = w.heap_scan_bytes;
   cur_.marked_objects = w.objects;
   cur_.marked_scan_objects = w.scan_objects;
+  cur_.marked_scan_object_bytes = w.scan_object_bytes;
   cur_.stack_scan_work_bytes = w.stack_scan_bytes;
   cur_.globals_scan_work_bytes = w.globals_scan_bytes;
   cur_.assist_cpu_ns = mark_.assist_cpu_ns();
@@ -1144,6 +1152,7 @@ stats::RunRecord GoProcess::run(const ProgressFn& progress) {
   t.p_mutator_cpu_ns = p_mutator_cpu_ns_;
   // The per-event counts of the ledger that other counters already hold.
   t.cost_quantities.allocs = f.mallocs;  // one per allocation event (tiny ones included)
+  t.cost_quantities.replayer_allocs = s_.simulate_replayer ? f.mallocs : 0;
   t.cost_quantities.alloc_bytes = requested_bytes_;
   t.cost_quantities.ptr_writes = t.ptr_writes;
   t.cost_quantities.barrier_writes = t.ptr_writes_during_mark;

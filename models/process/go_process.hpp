@@ -35,6 +35,11 @@ struct ProcessSettings {
                                                  ///< when built with GCSIM_CHECK_INVARIANTS)
   uint64_t max_memory_bytes = uint64_t{4} << 30; ///< simulator memory budget for object/span tables
   uint64_t seed = 1;                             ///< the experiment's seed (the process's random streams)
+  uint64_t pointer_scan_prefix_bytes = 0;        ///< workload.pointer_layout (Heap::set_scan_layout); 0 = whole
+  std::vector<uint32_t> pointer_array_ids;       ///< workload.pointer_array_ids (+ the replayer's table):
+                                                 ///< scanned whole whatever the pointer layout
+  bool simulate_replayer = false;                ///< the run stands for the validation replayer replaying the
+                                                 ///< trace: each allocation also costs cost.replayer_alloc_ns
 };
 
 /// Progress callback: (events consumed so far, simulated ns so far). Called about every 2^20 events.

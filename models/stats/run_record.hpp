@@ -27,6 +27,7 @@ struct CycleRecord {
   uint64_t heap_scan_work_bytes = 0;
   uint64_t marked_objects = 0;            ///< reachable objects marked (the cost model's mark_ns_per_object count)
   uint64_t marked_scan_objects = 0;       ///< of those, pointerful (scan_ns_per_object count)
+  uint64_t marked_scan_object_bytes = 0;    ///< their sizes (mark_ns_per_object_byte count)
   uint64_t stack_scan_work_bytes = 0;
   uint64_t globals_scan_work_bytes = 0;
   uint64_t stacks_bytes = 0;               ///< maxStackScan at the end (gctrace "MB stacks" in 1.19)
@@ -95,6 +96,7 @@ struct Sample {
 /// analysis/validate/calibration_obs.py). summary.json "mutator_cost_quantities", keyed by parameter.
 struct MutatorCostQuantities {
   uint64_t allocs = 0;            ///< alloc_ns (every allocation event, pool misses included)
+  uint64_t replayer_allocs = 0;   ///< replayer_alloc_ns (allocs when the run simulates the replayer, else 0)
   uint64_t alloc_bytes = 0;       ///< alloc_zero_ns_per_byte (requested bytes)
   uint64_t scan_allocs = 0;       ///< alloc_scan_ns (pointerful allocations)
   uint64_t mark_allocs = 0;       ///< mark_alloc_ns (allocations while marking)

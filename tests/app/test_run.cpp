@@ -109,3 +109,55 @@ TEST_SUITE("run") {
       CHECK(entry.path().filename().string().find(".partial-") == std::string::npos);
   }
 }
+
+namespace {
+
+stats::RunRecord run_ring(const std::string& layout, bool replayer_table, double replayer_alloc_ns) {
+  json doc = {{"schema_version", 1},
+              {"name", "layout"},
+              {"workload",
+               {{"kind", "ring"},
+                {"params", {{"slots", 65536}, {"total_objects", 1 << 20}, {"slot_array_bytes", 0}}},
+                {"pointer_layout", layout},
+                {"replayer_table", replayer_table}}},
+              {"runtime", {{"gogc", 100}, {"gomaxprocs", 2}}},
+              {"cost_model", {{"replayer_alloc_ns", replayer_alloc_ns}}}};
+  return app::simulate(app::parse_experiment(doc, "."), {});
+}
+
+}  // namespace
+
+TEST_CASE("pointer layout first: heap scan work in Go's units, the replayer's table scanned whole" *
+          doctest::test_suite("run")) {
+  const stats::RunRecord all = run_ring("all", true, 0);
+  const stats::RunRecord first = run_ring("first", true, 0);
+  const uint64_t table = first.totals.replayer_table_bytes;
+  REQUIRE(table > 0);
+  REQUIRE(first.cycles.size() > 3);
+  for (size_t i = 1; i < first.cycles.size(); ++i) {
+    const stats::CycleRecord& c = first.cycles[i];
+    // Every reachable 128 B object is 8 B of scan work, the []unsafe.Pointer table all of its bytes.
+    CHECK(c.heap_scan_work_bytes == table + 8 * (c.marked_scan_objects - 1));
+    CHECK(c.marked_scan_object_bytes == table + 128 * (c.marked_scan_objects - 1));
+  }
+  for (size_t i = 1; i < all.cycles.size(); ++i)
+    CHECK(all.cycles[i].heap_scan_work_bytes == all.cycles[i].marked_scan_object_bytes);
+  // Less scan work is cheaper marking: the same heap marks in less GC CPU.
+  CHECK(first.cycles.back().background_cpu_ns + first.cycles.back().idle_cpu_ns + first.cycles.back().assist_cpu_ns <
+        all.cycles.back().background_cpu_ns + all.cycles.back().idle_cpu_ns + all.cycles.back().assist_cpu_ns);
+}
+
+TEST_CASE("replayer_alloc_ns is charged per allocation only when the run simulates the replayer" *
+          doctest::test_suite("run")) {
+  const stats::RunRecord with0 = run_ring("first", true, 0);
+  const stats::RunRecord with20 = run_ring("first", true, 20);
+  const stats::RunRecord plain0 = run_ring("first", false, 0);
+  const stats::RunRecord plain20 = run_ring("first", false, 20);
+  CHECK(with20.totals.cost_quantities.replayer_allocs == with20.totals.cost_quantities.allocs);
+  CHECK(plain20.totals.cost_quantities.replayer_allocs == 0);
+  CHECK(plain20.totals.simulated_ns == plain0.totals.simulated_ns);
+  // 2^20 allocations x 20 ns = 21 ms more mutator time (GC changes it a little).
+  const double extra_ns = static_cast<double>(with20.totals.simulated_ns - with0.totals.simulated_ns);
+  CHECK(extra_ns > 0.8 * 20.0 * (1 << 20));
+  CHECK(extra_ns < 1.2 * 20.0 * (1 << 20));
+}

@@ -180,3 +180,35 @@ TEST_CASE("Go 1.22+ malloc headers: +8 B for scannable objects > 512 B, heap bit
   a.alloc(63, 128, true, 0, false);
   CHECK(a.spans_in_use() == 2);
 }
+
+TEST_CASE("pointer layout: scan work is the bytes up to the last pointer word; pointer arrays are scanned whole" *
+          doctest::test_suite("allocator")) {
+  // scanobject (mgcmark.go) stops at the last pointer word and mallocgc adds typ.ptrdata to the
+  // pacer's heapScan: an object whose only pointer is its first word is 8 B of scan work.
+  Heap all = make_heap();
+  Heap first = make_heap();
+  first.set_scan_layout(8, {3});  // object 3 is a []*T
+  for (Heap* h : {&all, &first}) {
+    h->alloc(0, 128, true, 0, false);
+    h->alloc(1, 8, true, 0, false);         // one word: its only word is the pointer
+    h->alloc(2, 256, false, 0, false);      // noscan: no scan work
+    h->alloc(3, 65536, true, 0, false);     // large pointer array
+    h->alloc(4, 100000, true, 0, false);    // large, one leading pointer
+  }
+  MarkStartSnapshot a = all.on_mark_start();
+  MarkStartSnapshot f = first.on_mark_start();
+  CHECK(a.live_scan_bytes == 128 + 8 + 65536 + 100000);
+  CHECK(f.live_scan_bytes == 8 + 8 + 65536 + 8);
+  // The memory a mark walks over does not depend on the layout: every pointerful object's size.
+  CHECK(a.live_scan_object_bytes == 128 + 8 + 65536 + 100000);
+  CHECK(f.live_scan_object_bytes == a.live_scan_object_bytes);
+  CHECK(f.live_scan_slots == 4);
+  first.on_mark_termination(f.live_slot_bytes, f.live_scan_bytes);
+  // Frees give back exactly what the allocation added, whichever the layout.
+  for (uint32_t id : {0u, 3u, 4u}) first.free(id);
+  MarkStartSnapshot f2 = first.on_mark_start();
+  CHECK(f2.live_scan_bytes == 8);
+  CHECK(f2.live_scan_object_bytes == 8);
+  CHECK(f2.live_scan_slots == 1);
+  first.check_invariants();
+}

@@ -60,3 +60,32 @@ TEST_SUITE("workloads") {
     CHECK_THROWS_AS(make_workload(bad, "workload", 1, ""), ConfigError);
   }
 }
+
+TEST_CASE("workload.pointer_layout and pointer_array_ids: parsed, resolved, bad values named" *
+          doctest::test_suite("workloads")) {
+  Json w = Json::parse(R"({"kind": "ring", "params": {"slots": 4, "total_objects": 10}})");
+  CHECK(resolved_workload(w, "workload")["pointer_layout"] == "all");  // the default, shown
+  CHECK(pointer_scan_prefix_bytes("all") == 0);
+  CHECK(pointer_scan_prefix_bytes("first") == 8);
+  w["pointer_layout"] = "first";
+  w["pointer_array_ids"] = {0, 7};
+  Json r = resolved_workload(w, "workload");
+  CHECK(r["pointer_layout"] == "first");
+  CHECK(r["pointer_array_ids"] == Json::array({0, 7}));
+  auto where = [](const Json& bad) {
+    try {
+      parse_workload_spec(bad, "workload");
+    } catch (const ConfigError& e) {
+      return e.where();
+    }
+    return std::string("(no error)");
+  };
+  Json bad = w;
+  bad["pointer_layout"] = "last";
+  CHECK(where(bad) == "workload.pointer_layout");
+  bad = w;
+  bad["pointer_array_ids"] = {0, -1};
+  CHECK(where(bad) == "workload.pointer_array_ids[1]");
+  bad["pointer_array_ids"] = "0";
+  CHECK(where(bad) == "workload.pointer_array_ids");
+}

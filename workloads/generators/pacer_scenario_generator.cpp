@@ -103,6 +103,7 @@ nlohmann::json pacer_scenario_cost_model(const percycle::Scenario& s, const Pace
           {"sweep_ns_per_span", 0},
           {"mark_cost_cv", 0},  // the scenario states its scan rate exactly
           {"mark_ns_per_object", 0},
+          {"mark_ns_per_object_byte", 0},
           {"scan_ns_per_byte", pacer_scenario_scan_ns_per_byte(s, p)}};
 }
 
