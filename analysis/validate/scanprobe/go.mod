@@ -1,0 +1,2 @@
+module scanprobe
+go 1.19
