@@ -77,6 +77,14 @@ void Heap::reserve_objects(uint64_t bound) {
   obj_flags_.reserve(static_cast<size_t>(n));
 }
 
+uint64_t Heap::prefix_scan_bytes(uint32_t id, uint64_t size_bytes, uint8_t& flags) const {
+  if (size_bytes <= scan_prefix_bytes_ ||
+      std::binary_search(pointer_array_ids_.begin(), pointer_array_ids_.end(), id))
+    return size_bytes;
+  flags |= kScanPrefix;
+  return scan_prefix_bytes_;
+}
+
 void Heap::flush_scan_alloc() {
   if (!scan_alloc_frozen_) heap_scan_bytes_ += scan_alloc_pending_;
   scan_alloc_pending_ = 0;

@@ -129,6 +129,9 @@ class Heap {
     scan_prefix_bytes_ = prefix_bytes;
     pointer_array_ids_ = std::move(pointer_array_ids);
   }
+  /// Scan work of a new pointerful object under a prefix layout (sets kScanPrefix in `flags` when
+  /// only the prefix is scanned). Out of line: the default layout never calls it.
+  uint64_t prefix_scan_bytes(uint32_t id, uint64_t size_bytes, uint8_t& flags) const;
   /// Scan work of a live object of `bytes` with `flags` (0 for pointer-free objects).
   uint64_t scan_bytes_of(uint64_t bytes, uint8_t flags) const {
     if (!(flags & kPointerful)) return 0;
@@ -335,11 +338,8 @@ inline uint8_t Heap::account_new_object(uint32_t id, uint64_t size_bytes, bool p
   if (pointerful) {
     flags |= kPointerful;
     uint64_t scan_bytes = size_bytes;
-    if (scan_prefix_bytes_ != 0 && size_bytes > scan_prefix_bytes_ &&
-        (pointer_array_ids_.empty() || !std::binary_search(pointer_array_ids_.begin(), pointer_array_ids_.end(), id))) {
-      scan_bytes = scan_prefix_bytes_;
-      flags |= kScanPrefix;
-    }
+    if (scan_prefix_bytes_ != 0) [[unlikely]]
+      scan_bytes = prefix_scan_bytes(id, size_bytes, flags);
     live_scan_bytes_ += scan_bytes;
     live_scan_object_bytes_ += size_bytes;
     ++live_scan_slots_;
