@@ -851,6 +851,8 @@ void GoProcess::start_cycle() {
   cur_.heap_live_at_trigger_bytes = heap_.heap_live_bytes();
   cur_.gomaxprocs = s_.runtime.gomaxprocs;
   cur_.spans_swept_at_start = leftovers;
+  cur_.faulted_since_last_mark_bytes = rec_.totals.cost_quantities.faulted_bytes - faulted_at_last_mark_bytes_;
+  faulted_at_last_mark_bytes_ = rec_.totals.cost_quantities.faulted_bytes;
 
   pacer::CycleStartInputs in;
   in.now = now_;

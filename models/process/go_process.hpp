@@ -195,6 +195,7 @@ class GoProcess {
   uint32_t short_stretches_ = 0;  // run_mutator: short stretches in a row straight from trace records
   uint64_t events_ = 0;
   uint64_t requested_bytes_ = 0;
+  uint64_t faulted_at_last_mark_bytes_ = 0;  // cost_quantities.faulted_bytes at the last mark start
   ProgressFn progress_;
 };
 
