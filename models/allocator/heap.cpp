@@ -77,11 +77,12 @@ void Heap::reserve_objects(uint64_t bound) {
   obj_flags_.reserve(static_cast<size_t>(n));
 }
 
-uint64_t Heap::prefix_scan_bytes(uint32_t id, uint64_t size_bytes, uint8_t& flags) const {
+uint64_t Heap::prefix_scan_bytes(uint32_t id, uint64_t size_bytes, uint8_t& flags) {
   if (size_bytes <= scan_prefix_bytes_ ||
       std::binary_search(pointer_array_ids_.begin(), pointer_array_ids_.end(), id))
     return size_bytes;
   flags |= kScanPrefix;
+  prefix_unscanned_bytes_ += size_bytes - scan_prefix_bytes_;
   return scan_prefix_bytes_;
 }
 
@@ -409,8 +410,7 @@ void Heap::attach(uint32_t id, const DetachedObject& obj) {
 void Heap::free_detached(const DetachedObject& obj) {
   live_object_bytes_ -= obj.bytes;
   if (obj.flags & kPointerful) {
-    live_scan_bytes_ -= scan_bytes_of(obj.bytes, obj.flags);
-    live_scan_object_bytes_ -= obj.bytes;
+    drop_scan_bytes(obj.bytes, obj.flags);
     --live_scan_slots_;
   }
   if (obj.flags & kTiny) {
@@ -426,7 +426,8 @@ MarkStartSnapshot Heap::on_mark_start() {
   }
   alloc_black_bytes_ = 0;
   scan_alloc_frozen_ = true;
-  return MarkStartSnapshot{live_slot_bytes_, live_scan_bytes_, live_slots_, live_scan_slots_, live_scan_object_bytes_};
+  return MarkStartSnapshot{live_slot_bytes_, live_scan_bytes_, live_slots_, live_scan_slots_,
+                           live_scan_bytes_ + prefix_unscanned_bytes_};
 }
 
 void Heap::on_mark_termination(uint64_t marked_bytes, uint64_t heap_scan_work) {

@@ -130,12 +130,16 @@ class Heap {
     pointer_array_ids_ = std::move(pointer_array_ids);
   }
   /// Scan work of a new pointerful object under a prefix layout (sets kScanPrefix in `flags` when
-  /// only the prefix is scanned). Out of line: the default layout never calls it.
-  uint64_t prefix_scan_bytes(uint32_t id, uint64_t size_bytes, uint8_t& flags) const;
-  /// Scan work of a live object of `bytes` with `flags` (0 for pointer-free objects).
-  uint64_t scan_bytes_of(uint64_t bytes, uint8_t flags) const {
-    if (!(flags & kPointerful)) return 0;
-    return (flags & kScanPrefix) ? scan_prefix_bytes_ : bytes;
+  /// only the prefix is scanned, and counts the rest). Out of line: the default layout never calls it.
+  uint64_t prefix_scan_bytes(uint32_t id, uint64_t size_bytes, uint8_t& flags);
+  /// A live pointerful object of `bytes` with `flags` dies: its scan work leaves the heap's counts.
+  void drop_scan_bytes(uint64_t bytes, uint8_t flags) {
+    if (flags & kScanPrefix) [[unlikely]] {
+      live_scan_bytes_ -= scan_prefix_bytes_;
+      prefix_unscanned_bytes_ -= bytes - scan_prefix_bytes_;
+    } else {
+      live_scan_bytes_ -= bytes;
+    }
   }
 
   /// mallocgc for object `id` on P `p`. `marking` tells whether allocation is black (mark phase).
@@ -308,7 +312,7 @@ class Heap {
   uint64_t live_slot_bytes_ = 0;
   uint64_t span_tail_bytes_ = 0;
   uint64_t live_scan_bytes_ = 0;
-  uint64_t live_scan_object_bytes_ = 0;  // MarkStartSnapshot::live_scan_object_bytes
+  uint64_t prefix_unscanned_bytes_ = 0;  // Σ (size - prefix) over live kScanPrefix objects
   uint64_t scan_prefix_bytes_ = 0;       // set_scan_layout: 0 = whole objects
   std::vector<uint32_t> pointer_array_ids_;  // set_scan_layout: always scanned whole (sorted)
   uint64_t live_scan_slots_ = 0;   // live pointerful objects
@@ -341,7 +345,6 @@ inline uint8_t Heap::account_new_object(uint32_t id, uint64_t size_bytes, bool p
     if (scan_prefix_bytes_ != 0) [[unlikely]]
       scan_bytes = prefix_scan_bytes(id, size_bytes, flags);
     live_scan_bytes_ += scan_bytes;
-    live_scan_object_bytes_ += size_bytes;
     ++live_scan_slots_;
     scan_alloc_pending_ += scan_bytes;
   }
@@ -379,8 +382,7 @@ inline uint64_t Heap::free(uint32_t id) {
   obj_flags_[id] = 0;
   live_object_bytes_ -= bytes;
   if (flags & kPointerful) {
-    live_scan_bytes_ -= scan_bytes_of(bytes, flags);
-    live_scan_object_bytes_ -= bytes;
+    drop_scan_bytes(bytes, flags);
     --live_scan_slots_;
   }
   if (flags & kTiny) {
