@@ -32,9 +32,9 @@ Experiment parse_experiment(const json& doc, const std::string& base_dir) {
   e.process.seed = e.seed;
   config::require_key(doc, "", "workload");
   e.workload = workload::resolved_workload(doc["workload"], "workload");
-  e.process.pointer_scan_prefix_bytes = workload::pointer_scan_prefix_bytes(e.workload.at("pointer_layout"));
-  if (e.workload.contains("pointer_array_ids"))
-    e.process.pointer_array_ids = e.workload.at("pointer_array_ids").get<std::vector<uint32_t>>();
+  const workload::WorkloadSpec spec = workload::parse_workload_spec(e.workload, "workload");
+  e.process.pointer_scan_prefix_bytes = workload::pointer_scan_prefix_bytes(spec.pointer_layout);
+  e.process.pointer_array_ids = spec.pointer_array_ids;
 
   json runtime = doc.value("runtime", json::object());
   e.process.runtime = RuntimeSettings::parse(runtime, "runtime");

@@ -122,12 +122,13 @@ class Heap {
   /// Where a pointerful object's pointers are, which decides its scan work (scanobject, mgcmark.go,
   /// stops at the last pointer word; mallocgc adds typ.ptrdata to mcache.scanAlloc). prefix_bytes 0:
   /// the whole object may hold pointers (scan work = its size, the default); otherwise only its first
-  /// prefix_bytes (workload.pointer_layout "first": 8). The objects `pointer_array_ids` (sorted;
+  /// prefix_bytes (workload.pointer_layout "first": 8). The objects `pointer_array_ids` (any order;
   /// e.g. the validation replayer's []unsafe.Pointer table) are scanned whole whatever the layout.
   /// Call before the first allocation.
   void set_scan_layout(uint64_t prefix_bytes, std::vector<uint32_t> pointer_array_ids) {
     scan_prefix_bytes_ = prefix_bytes;
     pointer_array_ids_ = std::move(pointer_array_ids);
+    std::sort(pointer_array_ids_.begin(), pointer_array_ids_.end());
   }
   /// Scan work of a new pointerful object under a prefix layout (sets kScanPrefix in `flags` when
   /// only the prefix is scanned, and counts the rest). Out of line: the default layout never calls it.

@@ -42,9 +42,7 @@ GoProcess::GoProcess(const ProcessSettings& settings, workload::EventSource& sou
       preempt_rng_(noise_root(settings).stream("sched.preempt")),
       mark_rng_(noise_root(settings).stream("gc.mark_cost")) {
   heap_.set_memory_budget(s_.max_memory_bytes);
-  std::vector<uint32_t> arrays = s_.pointer_array_ids;
-  std::sort(arrays.begin(), arrays.end());
-  heap_.set_scan_layout(s_.pointer_scan_prefix_bytes, std::move(arrays));
+  heap_.set_scan_layout(s_.pointer_scan_prefix_bytes, s_.pointer_array_ids);
   // The replayer's per-allocation overhead rides on alloc_ns: it is paid where an allocation is.
   if (s_.simulate_replayer) s_.cost.alloc_ns += s_.cost.replayer_alloc_ns;
   heap_.reserve_objects(source_.object_id_bound());
