@@ -40,9 +40,7 @@ namespace {
 
 /// Each file appears complete or not at all, even inside the staging directory.
 void write_file(const fs::path& path, const std::function<void(std::ostream&)>& fn) {
-  std::ostringstream text;
-  fn(text);
-  sim::write_file_atomic(path, text.str());
+  sim::write_file_atomic(path, fn);
 }
 
 }  // namespace

@@ -16,15 +16,23 @@ namespace gcsim::sim {
 
 namespace fs = std::filesystem;
 
-void write_file_atomic(const fs::path& path, const std::string& text) {
+void write_file_atomic(const fs::path& path, const std::function<void(std::ostream&)>& write) {
   fs::path tmp = path;
   tmp += ".tmp-" + std::to_string(::getpid());
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) throw InputError(path.string(), "cannot write file");
-    out << text;
+    try {
+      write(out);
+    } catch (...) {
+      out.close();
+      std::error_code ec;
+      fs::remove(tmp, ec);
+      throw;
+    }
     out.flush();
     if (!out) {
+      out.close();
       std::error_code ec;
       fs::remove(tmp, ec);
       throw InputError(path.string(), "write failed");
@@ -36,6 +44,10 @@ void write_file_atomic(const fs::path& path, const std::string& text) {
     fs::remove(tmp, ec);
     throw InputError(path.string(), "cannot move file into place: " + ec.message());
   }
+}
+
+void write_file_atomic(const fs::path& path, const std::string& text) {
+  write_file_atomic(path, [&text](std::ostream& os) { os << text; });
 }
 
 namespace {

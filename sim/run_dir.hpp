@@ -3,6 +3,8 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
+#include <iosfwd>
 #include <string>
 
 namespace gcsim::sim {
@@ -11,6 +13,9 @@ namespace gcsim::sim {
 /// content or all of the new one, never a prefix (a killed run leaves at most the .tmp file).
 /// Throws InputError(path, ...) if it cannot.
 void write_file_atomic(const std::filesystem::path& path, const std::string& text);
+/// The same, streaming: `write` writes the content straight into the temporary file (no copy of a
+/// large table in memory); if it throws, the temporary file is removed and the exception passes on.
+void write_file_atomic(const std::filesystem::path& path, const std::function<void(std::ostream&)>& write);
 
 class StagedDir {
  public:

@@ -202,12 +202,7 @@ void GoProcess::note_utilization(double mutator_ps, double gc_ps, double idle_gc
   util_mutator_ps_ = mutator_ps;
   util_gc_ps_ = gc_ps;
   util_idle_ps_ = idle_gc_ps;
-  auto& u = rec_.utilization;
-  if (!u.empty() && u.back().mutator_ps == mutator_ps && u.back().gc_ps == gc_ps && u.back().idle_gc_ps == idle_gc_ps &&
-      u.back().assist_ps == assist_ps && u.back().stw_ps == stw_ps)
-    return;
-  if (!u.empty() && u.back().t_ns == now_) u.pop_back();
-  u.push_back(stats::UtilizationStep{now_, mutator_ps, gc_ps, idle_gc_ps, assist_ps, stw_ps});
+  rec_.utilization.record(stats::UtilizationStep{now_, mutator_ps, gc_ps, idle_gc_ps, assist_ps, stw_ps});
 }
 
 // gcCPULimiter.update (mgclimit.go): the window since the last update.

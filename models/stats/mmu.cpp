@@ -29,47 +29,103 @@ double view_utilization(const UtilizationStep& s, double procs, UtilizationView 
   return std::clamp(u, 0.0, 1.0);
 }
 
+// The equal-neighbour merging of mutator_utilization as a stream: a point is final once another
+// follows it (only the newest can still change its value or vanish), so it goes to `sink(t, u)`
+// then; finish() flushes the newest.
+template <typename Sink>
+class StepMerger {
+ public:
+  explicit StepMerger(Sink sink) : sink_(std::move(sink)) {}
+  void push(sim::SimTimeNs t, double u) {
+    if (has_pending_ && pending_t_ == t) {
+      pending_u_ = u;
+      if (has_final_ && final_u_ == u) has_pending_ = false;  // merges into the point before
+      return;
+    }
+    const double back_u = has_pending_ ? pending_u_ : final_u_;
+    if ((has_pending_ || has_final_) && back_u == u) return;
+    if (has_pending_) emit();
+    has_pending_ = true;
+    pending_t_ = t;
+    pending_u_ = u;
+  }
+  void finish() {
+    if (has_pending_) emit();
+    has_pending_ = false;
+  }
+
+ private:
+  void emit() {
+    sink_(pending_t_, pending_u_);
+    has_final_ = true;
+    final_u_ = pending_u_;
+  }
+  Sink sink_;
+  bool has_pending_ = false, has_final_ = false;
+  sim::SimTimeNs pending_t_ = 0;
+  double pending_u_ = 0, final_u_ = 0;
+};
+
+// u(t) of `steps` on [0, end_ns) through `sink(t, u)` (merged points in order).
+template <typename Sink>
+void utilization_points(const UtilizationLog& steps, int gomaxprocs, sim::SimTimeNs end_ns, UtilizationView view,
+                        Sink sink) {
+  StepMerger<Sink> m(std::move(sink));
+  const double procs = gomaxprocs;
+  if (steps.empty() || steps.front_t() > 0) m.push(0, 1.0);
+  steps.for_each([&](const UtilizationStep& s) {
+    if (s.t_ns >= end_ns) return;
+    m.push(std::max<sim::SimTimeNs>(s.t_ns, 0), view_utilization(s, procs, view));
+  });
+  m.finish();
+}
+
 }  // namespace
 
-UtilizationFunction mutator_utilization(const std::vector<UtilizationStep>& steps, int gomaxprocs,
-                                        sim::SimTimeNs end_ns, UtilizationView view) {
+UtilizationFunction mutator_utilization(const UtilizationLog& steps, int gomaxprocs, sim::SimTimeNs end_ns,
+                                        UtilizationView view) {
   UtilizationFunction f;
   if (end_ns <= 0 || gomaxprocs <= 0) return f;
   f.end_ns = end_ns;
-  const double procs = gomaxprocs;
-  auto push = [&f](sim::SimTimeNs t, double u) {
-    if (!f.t_ns.empty() && f.t_ns.back() == t) {
-      f.u.back() = u;
-      if (f.u.size() >= 2 && f.u[f.u.size() - 2] == u) {
-        f.t_ns.pop_back();
-        f.u.pop_back();
-      }
-      return;
-    }
-    if (!f.u.empty() && f.u.back() == u) return;
+  utilization_points(steps, gomaxprocs, end_ns, view, [&f](sim::SimTimeNs t, double u) {
     f.t_ns.push_back(t);
     f.u.push_back(u);
-  };
-  if (steps.empty() || steps.front().t_ns > 0) push(0, 1.0);
-  for (const UtilizationStep& s : steps) {
-    if (s.t_ns >= end_ns) break;
-    push(std::max<sim::SimTimeNs>(s.t_ns, 0), view_utilization(s, procs, view));
-  }
+  });
   return f;
 }
 
-MutatorUtilization::MutatorUtilization(UtilizationFunction f) : f_(std::move(f)) {
-  const size_t n = f_.t_ns.size();
-  prefix_.assign(n + 1, 0.0);
-  for (size_t i = 0; i < n; ++i) {
-    sim::SimTimeNs next = i + 1 < n ? f_.t_ns[i + 1] : f_.end_ns;
-    prefix_[i + 1] = prefix_[i] + f_.u[i] * static_cast<double>(next - f_.t_ns[i]);
+UtilizationFunction mutator_utilization(const std::vector<UtilizationStep>& steps, int gomaxprocs,
+                                        sim::SimTimeNs end_ns, UtilizationView view) {
+  UtilizationLog log;
+  for (const UtilizationStep& s : steps) log.push_back(s);
+  return mutator_utilization(log, gomaxprocs, end_ns, view);
+}
+
+MutatorUtilization::MutatorUtilization(const UtilizationFunction& f) {
+  for (size_t i = 0; i < f.t_ns.size(); ++i) f_.append(f.t_ns[i], f.u[i]);
+  f_.set_end(f.end_ns);
+  finish();
+}
+
+MutatorUtilization::MutatorUtilization(const UtilizationLog& steps, int gomaxprocs, sim::SimTimeNs end_ns,
+                                       UtilizationView view) {
+  if (end_ns > 0 && gomaxprocs > 0) {
+    f_.set_end(end_ns);
+    utilization_points(steps, gomaxprocs, end_ns, view, [this](sim::SimTimeNs t, double u) { f_.append(t, u); });
   }
-  length_ = n == 0 ? 0 : f_.end_ns - f_.t_ns.front();
+  finish();
+}
+
+void MutatorUtilization::finish() {
+  if (f_.empty()) return;
+  CompactStepFunction::Cursor c(f_);
+  while (c.index() < f_.size()) c.advance();
+  total_ = c.prefix();
+  length_ = f_.end_ns() - f_.front_t();
 }
 
 double MutatorUtilization::mean() const {
-  return length_ > 0 ? prefix_.back() / static_cast<double>(length_) : 1.0;
+  return length_ > 0 ? total_ / static_cast<double>(length_) : 1.0;
 }
 
 // Candidate starts: every breakpoint t_i (and the end) as a window start, and t_i − w (a window end
@@ -78,32 +134,28 @@ double MutatorUtilization::mean() const {
 // window's start and end, so a window length costs O(n).
 template <typename Visit>
 void MutatorUtilization::for_each_kink(sim::DurationNs w, Visit&& visit) const {
-  const size_t n = f_.t_ns.size();
-  const sim::SimTimeNs lo = f_.t_ns.front(), hi = f_.end_ns - w;
-  const auto* t = f_.t_ns.data();
-  const auto* u = f_.u.data();
-  const double* prefix = prefix_.data();
-  auto point = [&](size_t i) { return i < n ? t[i] : f_.end_ns; };  // i in [0, n]
-  auto integral = [&](size_t k, sim::SimTimeNs x) { return prefix[k] + u[k] * static_cast<double>(x - t[k]); };
-  size_t ia = 0, ib = 0;
-  size_t ks = 0, ke = 0;  // steps holding the window start and end
+  using Cursor = CompactStepFunction::Cursor;
+  const size_t n = f_.size();
+  const sim::SimTimeNs lo = f_.front_t(), hi = f_.end_ns() - w;
+  Cursor a(f_), b(f_);  // the breakpoints t_0 … t_{n−1}, end_ns as window starts; and shifted by −w
+  Cursor ks(f_), ke(f_);  // the steps holding the window's start and end
   const double inv_w = 1.0 / static_cast<double>(w);
   sim::SimTimeNs last = lo - 1;
   // Skip breakpoints whose shifted copy lies before T0.
-  while (ib <= n && point(ib) - w < lo) ++ib;
-  while (ia <= n || ib <= n) {
-    sim::SimTimeNs a = ia <= n ? point(ia) : INT64_MAX;
-    sim::SimTimeNs b = ib <= n ? point(ib) - w : INT64_MAX;
-    sim::SimTimeNs s = std::min(a, b);
-    if (a == s) ++ia;
-    if (b == s) ++ib;
+  while (b.index() <= n && b.t() - w < lo) b.advance();
+  while (a.index() <= n || b.index() <= n) {
+    sim::SimTimeNs sa = a.index() <= n ? a.t() : INT64_MAX;
+    sim::SimTimeNs sb = b.index() <= n ? b.t() - w : INT64_MAX;
+    sim::SimTimeNs s = std::min(sa, sb);
+    if (sa == s) a.advance();
+    if (sb == s) b.advance();
     if (s > hi) break;
     if (s == last) continue;
     last = s;
     const sim::SimTimeNs e = s + w;
-    while (ks + 1 < n && t[ks + 1] <= s) ++ks;
-    while (ke + 1 < n && t[ke + 1] <= e) ++ke;
-    visit(s, std::clamp((integral(ke, e) - integral(ks, s)) * inv_w, 0.0, 1.0));
+    while (ks.index() + 1 < n && ks.next_t() <= s) ks.advance();
+    while (ke.index() + 1 < n && ke.next_t() <= e) ke.advance();
+    visit(s, std::clamp((ke.integral(e) - ks.integral(s)) * inv_w, 0.0, 1.0));
   }
 }
 
@@ -133,14 +185,27 @@ std::vector<double> MutatorUtilization::mud_quantiles(sim::DurationNs window_ns,
   struct Piece {
     double lo, hi, mass;
   };
-  std::vector<Piece> pieces;
+  // Three sweeps over the kinks instead of a stored list of pieces (memory stays flat in the run
+  // length): the range and count, the histogram that bounds the tail, the tail's pieces.
+  auto for_each_piece = [&](auto&& fn) {
+    sim::SimTimeNs prev_s = 0;
+    double prev_m = 0;
+    bool any = false;
+    for_each_kink(window_ns, [&](sim::SimTimeNs s, double m) {
+      if (any) fn(Piece{std::min(prev_m, m), std::max(prev_m, m), static_cast<double>(s - prev_s)});
+      any = true;
+      prev_s = s;
+      prev_m = m;
+    });
+  };
   double min_mean = 1.0, max_mean = 0.0;
   sim::SimTimeNs first = 0, prev_s = 0;
   double prev_m = 0;
   bool any = false;
+  size_t n_pieces = 0;
   for_each_kink(window_ns, [&](sim::SimTimeNs s, double m) {
     if (any) {
-      pieces.push_back({std::min(prev_m, m), std::max(prev_m, m), static_cast<double>(s - prev_s)});
+      ++n_pieces;
     } else {
       first = s;
       any = true;
@@ -152,7 +217,7 @@ std::vector<double> MutatorUtilization::mud_quantiles(sim::DurationNs window_ns,
   });
   // mmu() is the same minimum over the same kinks, from 1.
   if (mmu_out != nullptr) *mmu_out = min_mean;
-  if (pieces.empty()) {
+  if (n_pieces == 0) {
     std::fill(out.begin(), out.end(), any ? prev_m : mean());
     return out;
   }
@@ -167,10 +232,10 @@ std::vector<double> MutatorUtilization::mud_quantiles(sim::DurationNs window_ns,
     std::vector<double> by_hi(kBins + 1, 0.0);
     const double span = max_mean - min_mean;
     if (span > 0) {
-      for (const Piece& p : pieces) {
+      for_each_piece([&](const Piece& p) {
         auto bin = static_cast<size_t>(std::ceil((p.hi - min_mean) / span * kBins));
         by_hi[std::min(bin, kBins)] += p.mass;
-      }
+      });
       double acc = 0;
       for (size_t b = 0; b <= kBins; ++b) {
         acc += by_hi[b];
@@ -187,8 +252,8 @@ std::vector<double> MutatorUtilization::mud_quantiles(sim::DurationNs window_ns,
     double point_mass;
   };
   std::vector<Event> events;
-  for (const Piece& p : pieces) {
-    if (p.lo > y_c) continue;
+  for_each_piece([&](const Piece& p) {
+    if (p.lo > y_c) return;
     if (p.hi - p.lo <= 1e-15) {
       events.push_back({p.lo, 0, p.mass});
     } else {
@@ -196,7 +261,7 @@ std::vector<double> MutatorUtilization::mud_quantiles(sim::DurationNs window_ns,
       events.push_back({p.lo, d, 0});
       events.push_back({p.hi, -d, 0});
     }
-  }
+  });
   std::sort(events.begin(), events.end(), [](const Event& x, const Event& y) {
     if (x.y != y.y) return x.y < y.y;
     return x.density_change > y.density_change;
@@ -260,8 +325,8 @@ std::vector<sim::DurationNs> log_spaced_windows(sim::DurationNs min_ns, sim::Dur
 std::vector<MmuRow> mmu_table(const RunRecord& r) {
   const sim::SimTimeNs end = r.totals.simulated_ns;
   const int procs = r.totals.gomaxprocs;
-  MutatorUtilization go_view(mutator_utilization(r.utilization, procs, end, UtilizationView::kGoTrace));
-  MutatorUtilization strict(mutator_utilization(r.utilization, procs, end, UtilizationView::kIdleWorkersAsGc));
+  MutatorUtilization go_view(r.utilization, procs, end, UtilizationView::kGoTrace);
+  MutatorUtilization strict(r.utilization, procs, end, UtilizationView::kIdleWorkersAsGc);
   std::vector<MmuRow> rows;
   for (sim::DurationNs w : log_spaced_windows(1000, go_view.length_ns(), 10)) {
     MmuRow row;

@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "models/stats/run_record.hpp"
+#include "models/stats/step_function.hpp"
+#include "models/stats/utilization_log.hpp"
 #include "sim/sim_time.hpp"
 
 namespace gcsim::stats {
@@ -38,14 +40,19 @@ struct UtilizationFunction {
 /// u(t) from a run's utilization steps on [0, end_ns] (`gomaxprocs` Ps). Steps at or after end_ns
 /// are dropped, equal neighbours merged; before the first step u = 1. An empty or zero-length run
 /// gives an empty function (t_ns empty).
+UtilizationFunction mutator_utilization(const UtilizationLog& steps, int gomaxprocs, sim::SimTimeNs end_ns,
+                                        UtilizationView view = UtilizationView::kGoTrace);
 UtilizationFunction mutator_utilization(const std::vector<UtilizationStep>& steps, int gomaxprocs,
                                         sim::SimTimeNs end_ns, UtilizationView view = UtilizationView::kGoTrace);
 
-/// Window statistics of one utilisation function. Construction builds prefix sums in O(n); each
-/// query is O(n) (mmu) or O(n log n) (mud_quantiles) in the number of steps n.
+/// Window statistics of one utilisation function, held as a CompactStepFunction (a few bytes per
+/// step; queries sweep it with forward cursors, so memory does not grow with the run beyond that).
+/// Each query is O(n) (mmu) or O(n + k log k) (mud_quantiles, k the pieces in the low tail).
 class MutatorUtilization {
  public:
-  explicit MutatorUtilization(UtilizationFunction f);
+  explicit MutatorUtilization(const UtilizationFunction& f);
+  /// Straight from a run's steps (the same function as mutator_utilization() gives, never expanded).
+  MutatorUtilization(const UtilizationLog& steps, int gomaxprocs, sim::SimTimeNs end_ns, UtilizationView view);
 
   /// Run length T1 − T0 in ns (0 for an empty function).
   sim::DurationNs length_ns() const { return length_; }
@@ -68,8 +75,10 @@ class MutatorUtilization {
   template <typename Visit>
   void for_each_kink(sim::DurationNs w, Visit&& visit) const;
 
-  UtilizationFunction f_;
-  std::vector<double> prefix_;  // prefix_[i] = ∫_{T0}^{t_ns[i]} u, one extra entry for end_ns
+  void finish();
+
+  CompactStepFunction f_;
+  double total_ = 0;  // ∫ u over the run
   sim::DurationNs length_ = 0;
 };
 

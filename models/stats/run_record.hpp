@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "models/stats/memstats.hpp"
+#include "models/stats/utilization_log.hpp"
 #include "sim/sim_time.hpp"
 
 namespace gcsim::stats {
@@ -163,20 +164,10 @@ struct RunTotals {
   bool gc_in_progress_at_end = false;
 };
 
-/// Mutator utilisation as a step function: from t_ns on, `mutator_ps` Ps run mutator code and
-/// `gc_ps` Ps run GC work (STW, workers, assists), out of gomaxprocs (the rest are idle).
-struct UtilizationStep {
-  sim::SimTimeNs t_ns = 0;
-  double mutator_ps = 0;
-  double gc_ps = 0;       ///< STW, dedicated/fractional workers and assists
-  double idle_gc_ps = 0;  ///< idle-priority mark workers (time the mutator could not use)
-  double assist_ps = 0;   ///< of gc_ps: mark assists (mutator goroutines doing GC work)
-  double stw_ps = 0;      ///< of gc_ps: stopped-the-world pause (all Ps)
-};
 
 /// Everything one run produced. Models append; app/ writes the files.
 struct RunRecord {
-  std::vector<UtilizationStep> utilization;
+  UtilizationLog utilization;
   std::vector<CycleRecord> cycles;
   std::vector<Sample> samples;
   std::vector<sim::DurationNs> pauses_ns;  ///< every STW pause separately (/gc/pauses:seconds)

@@ -98,12 +98,13 @@ void write_cycles_csv(std::ostream& os, const std::vector<CycleRecord>& cycles) 
   }
 }
 
-void write_utilization_csv(std::ostream& os, const std::vector<UtilizationStep>& steps, int gomaxprocs) {
+void write_utilization_csv(std::ostream& os, const UtilizationLog& steps, int gomaxprocs) {
   os << "t_ns,mutator_ps,gc_ps,idle_gc_ps,gomaxprocs,assist_ps,stw_ps,worker_ps\n";
-  for (const UtilizationStep& u : steps)
+  steps.for_each([&](const UtilizationStep& u) {
     os << u.t_ns << ',' << format_double(u.mutator_ps) << ',' << format_double(u.gc_ps) << ','
        << format_double(u.idle_gc_ps) << ',' << gomaxprocs << ',' << format_double(u.assist_ps) << ','
        << format_double(u.stw_ps) << ',' << format_double(u.gc_ps - u.assist_ps - u.stw_ps) << '\n';
+  });
 }
 
 void write_timeseries_csv(std::ostream& os, const std::vector<Sample>& samples) {

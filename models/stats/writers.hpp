@@ -26,7 +26,7 @@ int64_t percentile_nearest_rank(std::vector<int64_t> values, double p);
 void write_cycles_csv(std::ostream& os, const std::vector<CycleRecord>& cycles);
 void write_timeseries_csv(std::ostream& os, const std::vector<Sample>& samples);
 /// The mutator-utilisation step function (utilization.csv), for MMU/BMU analysis.
-void write_utilization_csv(std::ostream& os, const std::vector<UtilizationStep>& steps, int gomaxprocs);
+void write_utilization_csv(std::ostream& os, const UtilizationLog& steps, int gomaxprocs);
 void write_gctrace(std::ostream& os, const std::vector<CycleRecord>& cycles);
 nlohmann::json summary_json(const RunRecord& r);
 

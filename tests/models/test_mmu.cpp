@@ -120,8 +120,8 @@ TEST_SUITE("metrics") {
     CHECK(mu.mean() == doctest::Approx(0.5));
     CHECK(mu.mmu(20) == doctest::Approx(0.0));
     CHECK(mu.mmu(25) == doctest::Approx(0.2));
-    CHECK(stats::mutator_utilization({}, 2, 0).t_ns.empty());
-    CHECK(MutatorUtilization(stats::mutator_utilization({}, 2, 0)).mmu(5) == 1.0);
+    CHECK(stats::mutator_utilization(std::vector<stats::UtilizationStep>{}, 2, 0).t_ns.empty());
+    CHECK(MutatorUtilization(stats::mutator_utilization(std::vector<stats::UtilizationStep>{}, 2, 0)).mmu(5) == 1.0);
   }
 
   TEST_CASE("MMU equals a brute-force minimum over every integer window start (random step functions)") {

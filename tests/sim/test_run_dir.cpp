@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 
 #include "sim/config/config_error.hpp"
 #include "sim/run_dir.hpp"
@@ -43,6 +44,24 @@ TEST_SUITE("sim") {
     CHECK(slurp(f) == "{\"b\": 2}\n");
     CHECK(std::distance(fs::directory_iterator(t.path), fs::directory_iterator()) == 1);
     CHECK_THROWS_AS(sim::write_file_atomic(t.path / "no" / "such" / "dir.json", "x"), InputError);
+  }
+
+  TEST_CASE("write_file_atomic streaming: the writer's text lands whole; if it throws, the old file stays") {
+    TempDir t;
+    fs::path f = t.path / "utilization.csv";
+    sim::write_file_atomic(f, [](std::ostream& os) {
+      for (int i = 0; i < 100000; ++i) os << i << ",0.5\n";
+    });
+    const std::string text = slurp(f);
+    CHECK(text.size() == 988890);  // 100000 lines: digits (488890) + ",0.5\n" (5 each)
+    CHECK(text.rfind("99999,0.5\n") == text.size() - 10);
+    CHECK_THROWS_AS(sim::write_file_atomic(f, [](std::ostream& os) {
+                      os << "half";
+                      throw std::runtime_error("writer failed");
+                    }),
+                    std::runtime_error);
+    CHECK(slurp(f) == text);
+    CHECK(std::distance(fs::directory_iterator(t.path), fs::directory_iterator()) == 1);
   }
 
   TEST_CASE("StagedDir removes staging directories of dead processes, keeps live ones") {
