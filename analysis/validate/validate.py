@@ -35,6 +35,7 @@ import os
 import re
 import shutil
 import statistics
+import resource
 import subprocess
 import sys
 import time
@@ -123,6 +124,38 @@ def pause_metrics(pauses_ms):
     return {"pause_p50_ms": statistics.median(pauses_ms), "pause_max_ms": max(pauses_ms)}
 
 
+def cpu_snapshot():
+    """(busy, total, steal) jiffies of all CPUs from /proc/stat (None where it is unreadable)."""
+    try:
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:]]
+    except OSError:
+        return None
+    steal = v[7] if len(v) > 7 else 0
+    busy = v[0] + v[1] + v[2] + v[5] + v[6] + steal
+    return busy, busy + v[3] + v[4], steal
+
+
+def machine_conditions(before, after, child_cpu_s):
+    """What else used the machine during one real run: others_busy_pct = CPU busy on all CPUs minus
+    the replayer's own CPU time, as a % of all CPU time; steal_pct = time the hypervisor gave to
+    other guests (KVM steal). Both inflate the real run's times (its marks and mutator run slower)."""
+    if before is None or after is None:
+        return {}
+    hz = os.sysconf("SC_CLK_TCK")
+    d_busy, d_total, d_steal = (a - b for a, b in zip(after, before))
+    if d_total <= 0:
+        return {}
+    others = max(0.0, d_busy - d_steal - child_cpu_s * hz)
+    out = {"others_busy_pct": round(100 * others / d_total, 2), "steal_pct": round(100 * d_steal / d_total, 2)}
+    try:
+        with open("/proc/loadavg") as f:
+            out["load1_after"] = float(f.read().split()[0])
+    except OSError:
+        pass
+    return out
+
+
 def idle_wait(limit_s):
     """Wait until the machine is idle (< 10 % CPU busy over 1 s), at most limit_s seconds."""
     if limit_s <= 0:
@@ -202,9 +235,13 @@ def run_real(trace, env_rt, sdir, replayer, repeats, layout, idle_s):
         jpath = os.path.join(rdir, f"run{k}.json")
         gpath = os.path.join(rdir, f"run{k}.gctrace.txt")
         idle_wait(idle_s)
+        before, ru0 = cpu_snapshot(), resource.getrusage(resource.RUSAGE_CHILDREN)
         with open(gpath, "wb") as gerr:
             p = subprocess.run([replayer, "-trace", trace, "-metrics", jpath, "-layout", layout],
                                env=env, stdout=subprocess.PIPE, stderr=gerr)
+        ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cond = machine_conditions(before, cpu_snapshot(),
+                                  (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime))
         if p.returncode != 0:
             with open(gpath, errors="replace") as f:
                 die(f"replayer failed ({p.returncode}) on {trace}:\n{f.read()[-2000:]}")
@@ -222,10 +259,18 @@ def run_real(trace, env_rt, sdir, replayer, repeats, layout, idle_s):
         m["total_alloc_mib"] = j["loop_total_alloc"] / MIB  # the replay loop only: no table, no setup
         m["wall_s"] = j["wall_ns"] / 1e9
         m["gctrace_cycles"] = len(cyc)
+        m["machine"] = cond
         if len(all_cycles) < j["NumGC"]:
             log(f"  note: run {k}: {len(all_cycles)} gctrace lines but NumGC {j['NumGC']}")
+        busy = ""
+        if cond:
+            busy = f", others {cond['others_busy_pct']:.1f} % CPU, steal {cond['steal_pct']:.1f} %"
         log(f"  real run {k}/{repeats}: NumGC {j['loop_num_gc']} in the replay loop ({j['NumGC']} in all), "
-            f"wall {m['wall_s']:.2f} s")
+            f"wall {m['wall_s']:.2f} s{busy}")
+        if cond and (cond["others_busy_pct"] > 10 or cond["steal_pct"] > 5):
+            log(f"  warning: run {k}: the machine was busy during the real run (others "
+                f"{cond['others_busy_pct']:.1f} % CPU, steal {cond['steal_pct']:.1f} %): its times are inflated; "
+                "use an idle machine (--idle-wait S)")
         runs.append(m)
     return runs
 
@@ -476,8 +521,13 @@ def main(argv):
                         "failed": failed})
         table = TABLE_HEAD + markdown_rows(name, rows)
         print(f"\n## {name}\n")
+        conds = [r["machine"] for r in real_runs if r.get("machine")]
+        busy = ""
+        if conds:
+            busy = (f"; during them others used at most {max(c['others_busy_pct'] for c in conds):.1f} % "
+                    f"of the CPUs, steal at most {max(c['steal_pct'] for c in conds):.1f} %")
         print(f"{' '.join(f'{k}={v}' for k, v in env_rt.items())}, {len(real_runs)} real runs "
-              f"(replay wall {statistics.median(r['wall_s'] for r in real_runs):.2f} s median), "
+              f"(replay wall {statistics.median(r['wall_s'] for r in real_runs):.2f} s median{busy}), "
               f"simulated {sim['simulated_s']:.2f} s\n")
         print("\n".join(table))
         if failed:
