@@ -35,6 +35,7 @@ std::vector<std::pair<const char*, double CostModel::*>> fields() {
       {"mark_ns_per_object_byte", &CostModel::mark_ns_per_object_byte},
       {"mark_ns_per_object", &CostModel::mark_ns_per_object},
       {"scan_ns_per_object", &CostModel::scan_ns_per_object},
+      {"mark_ns_per_scattered_object", &CostModel::mark_ns_per_scattered_object},
       {"mark_cost_cv", &CostModel::mark_cost_cv},
       {"sweep_ns_per_span", &CostModel::sweep_ns_per_span},
       {"stw_sweep_term_ns", &CostModel::stw_sweep_term_ns},

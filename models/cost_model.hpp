@@ -29,7 +29,7 @@ struct CostModel {
   double goroutine_start_ns = 300.0;      ///< newproc + first schedule
   double goroutine_handoff_ns = 0.0;      ///< serial mode: the stream moves to another goroutine (park +
                                           ///< ready + waking an idle P's thread, proc.go)
-  double replayer_alloc_ns = 18.23;       ///< the validation replayer's own cost per traced allocation (decoding
+  double replayer_alloc_ns = 18.70;       ///< the validation replayer's own cost per traced allocation (decoding
                                           ///< its alloc and free records, its object table): charged only when a
                                           ///< run simulates the replayer (workload.replayer_table), never otherwise
   double pool_get_ns = 15.0;              ///< sync.Pool Get that hits (estimate)
@@ -37,21 +37,24 @@ struct CostModel {
   double stack_copy_ns_per_byte = 0.1;    ///< copystack on growth, per byte of the old stack
 
   // Collector side (mgcmark.go, mgcsweep.go, mgc.go).
-  double scan_ns_per_byte = 0.1688;       ///< per byte of heap/stack/globals scan work, in Go's units: an object
+  double scan_ns_per_byte = 0.1452;       ///< per byte of heap/stack/globals scan work, in Go's units: an object
                                           ///< up to its last pointer word (scanobject, mgcmark.go)
-  double mark_ns_per_object = 5.464;      ///< greying + blackening one reachable object (scan or noscan)
+  double mark_ns_per_object = 4.860;      ///< greying + blackening one reachable object (scan or noscan)
   double scan_ns_per_object = 0.0;        ///< extra per pointerful object: work-buffer push/pop and scanobject's
                                           ///< setup (greyobject queues it; a noscan object is blackened at once)
-  double mark_ns_per_object_byte = 0.1219; ///< extra per byte of a pointerful object marked, whatever its scan
+  double mark_ns_per_object_byte = 0.1290; ///< extra per byte of a pointerful object marked, whatever its scan
                                           ///< work: the memory a mark walks over (cache and TLB misses; fitted:
                                           ///< objects of the same count cost more when they are larger)
+  double mark_ns_per_scattered_object = 46.49; ///< extra per reachable object allocated into a hole of a
+                                          ///< partly used span (MarkStartSnapshot::live_scattered_objects): a
+                                          ///< mark walking objects in allocation order misses cache at each
   double mark_cost_cv = 0.1;              ///< cycle-to-cycle variation of a mark's CPU cost (coefficient of
                                           ///< variation of a mean-1 lognormal factor, seeded): caches, the VM
   double sweep_ns_per_span = 150.0;       ///< sweeping one span (mspan.sweep)
-  double stw_sweep_term_ns = 16500.0;     ///< sweep-termination pause, fixed part (wall)
-  double stw_sweep_term_ns_per_p = 6654.0; ///< sweep-termination pause, per P beyond the first (wall)
-  double stw_mark_term_ns = 4000.0;       ///< mark-termination pause, fixed part (wall)
-  double stw_mark_term_ns_per_p = 33538.0; ///< mark-termination pause, per P beyond the first (wall)
+  double stw_sweep_term_ns = 17000.0;     ///< sweep-termination pause, fixed part (wall)
+  double stw_sweep_term_ns_per_p = 7346.0; ///< sweep-termination pause, per P beyond the first (wall)
+  double stw_mark_term_ns = 3000.0;       ///< mark-termination pause, fixed part (wall)
+  double stw_mark_term_ns_per_p = 37154.0; ///< mark-termination pause, per P beyond the first (wall)
 
   std::string profile = "go1.19-epyc-kvm";  ///< where the numbers come from
 

@@ -151,7 +151,8 @@ def sim_features(sdir):
     return {"scan_ns_per_byte": scan,
             "mark_ns_per_object": statistics.mean(int(r["marked_objects"]) for r in sh),
             "scan_ns_per_object": statistics.mean(int(r["marked_scan_objects"]) for r in sh),
-            "mark_ns_per_object_byte": statistics.mean(int(r.get("marked_scan_object_bytes", 0)) for r in sh)}
+            "mark_ns_per_object_byte": statistics.mean(int(r.get("marked_scan_object_bytes", 0)) for r in sh),
+            "mark_ns_per_scattered_object": statistics.mean(int(r.get("marked_scattered_objects", 0)) for r in sh)}
 
 
 def main(argv):
@@ -238,6 +239,8 @@ def main(argv):
         obs.append({"group": "mark_cpu", "target_ns": 12.96e6, "weight": args.anchor_weight,
                     "features": {"scan_ns_per_byte": 8 * 524290 + 4 * 2**20, "mark_ns_per_object_byte": 128 * 524290 + 4 * 2**20,
                                  "mark_ns_per_object": 524290,
+                                 # FIFO ring: spans die whole and are refilled empty, nothing scattered
+                                 "mark_ns_per_scattered_object": 0,
                                  "scan_ns_per_object": 524290},
                     "note": "hand-written ring program (workloads/go/ring_calibration/SUMMARY.md)"})
         if args.mutator and set(fitted) == set(FITTED_MUTATOR):  # its other costs are not in a ledger

@@ -251,6 +251,11 @@ uint32_t Heap::refill(int p, uint8_t spanclass, uint32_t& swept) {
   uint32_t s = acquire_span(spanclass, swept);
   Span& sp = spans_[s];
   sp.flags |= kSpanCached;
+  if (sp.alloc_count > 0) {
+    sp.flags |= kSpanHoles;
+  } else {
+    sp.flags &= static_cast<uint8_t>(~kSpanHoles);
+  }
   slot = s;
   heap_live_bytes_ += static_cast<uint64_t>(sp.npages) * kPageBytes - static_cast<uint64_t>(sp.alloc_count) * sp.elem_bytes;
   flush_scan_alloc();
@@ -334,6 +339,10 @@ AllocOutcome Heap::alloc(uint32_t id, uint64_t size_bytes, bool pointerful, int 
     live_slot_bytes_ += out.slot_bytes;
     ++live_slots_;
     if (marking) alloc_black_bytes_ += out.slot_bytes;
+    if (spans_[s].flags & kSpanHoles) {
+      flags |= kScattered;
+      ++live_scattered_;
+    }
     obj_home_[id] = s;
     obj_flags_[id] = flags;
     return out;
@@ -413,6 +422,7 @@ void Heap::free_detached(const DetachedObject& obj) {
     drop_scan_bytes(obj.bytes, obj.flags);
     --live_scan_slots_;
   }
+  if (obj.flags & kScattered) --live_scattered_;
   if (obj.flags & kTiny) {
     tiny_object_died(obj.home);
   } else {
@@ -427,7 +437,7 @@ MarkStartSnapshot Heap::on_mark_start() {
   alloc_black_bytes_ = 0;
   scan_alloc_frozen_ = true;
   return MarkStartSnapshot{live_slot_bytes_, live_scan_bytes_, live_slots_, live_scan_slots_,
-                           live_scan_bytes_ + prefix_unscanned_bytes_};
+                           live_scan_bytes_ + prefix_unscanned_bytes_, live_scattered_};
 }
 
 void Heap::on_mark_termination(uint64_t marked_bytes, uint64_t heap_scan_work) {

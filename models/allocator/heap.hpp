@@ -98,6 +98,10 @@ struct MarkStartSnapshot {
   uint64_t live_slots = 0;        ///< reachable slots (objects to grey and blacken)
   uint64_t live_scan_slots = 0;   ///< of those, pointerful objects (queued and scanned by scanobject)
   uint64_t live_scan_object_bytes = 0;  ///< their sizes (whatever their scan work): memory marking spans
+  /// Reachable small objects that were allocated into the holes of a partly used span (a span
+  /// cached with live objects in it), not in address order with their allocation neighbours: a mark
+  /// that walks them in allocation order misses cache at each (analysis/validate/locprobe).
+  uint64_t live_scattered_objects = 0;
 };
 
 
@@ -222,8 +226,10 @@ class Heap {
  private:
   uint8_t account_new_object(uint32_t id, uint64_t size_bytes, bool pointerful);
   /// kScanPrefix: a pointerful object whose scan work is only its first scan_prefix_bytes_ (set_scan_layout).
-  enum : uint8_t { kAlive = 1, kPointerful = 2, kTiny = 4, kLarge = 8, kScanPrefix = 16 };
-  enum : uint8_t { kSpanInUse = 1, kSpanCached = 2, kSpanInPartial = 4 };
+  enum : uint8_t { kAlive = 1, kPointerful = 2, kTiny = 4, kLarge = 8, kScanPrefix = 16, kScattered = 32 };
+  // kSpanHoles: cached while it held live objects, so its next allocations fill holes (mcache.refill
+  // of a partial swept span: nextFreeIndex walks allocBits past the live slots).
+  enum : uint8_t { kSpanInUse = 1, kSpanCached = 2, kSpanInPartial = 4, kSpanHoles = 8 };
   /// spanClass (mheap.go makeSpanClass): (sizeclass << 1) | noscan.
   static constexpr uint8_t span_class(uint8_t sizeclass, bool noscan) {
     return static_cast<uint8_t>((sizeclass << 1) | (noscan ? 1 : 0));
@@ -317,6 +323,7 @@ class Heap {
   uint64_t scan_prefix_bytes_ = 0;       // set_scan_layout: 0 = whole objects
   std::vector<uint32_t> pointer_array_ids_;  // set_scan_layout: always scanned whole (sorted)
   uint64_t live_scan_slots_ = 0;   // live pointerful objects
+  uint64_t live_scattered_ = 0;  // live objects with kScattered (MarkStartSnapshot::live_scattered_objects)
   uint64_t live_slots_ = 0;
   uint64_t heap_alloc_bytes_ = 0;
   uint64_t total_alloc_bytes_ = 0;
@@ -361,6 +368,10 @@ inline bool Heap::try_alloc_cached(uint32_t id, uint64_t size_bytes, bool pointe
   if (sp.alloc_count == sp.nelems) return false;
   // From here on: alloc()'s small-object path with alloc_slot() finding room.
   uint8_t flags = account_new_object(id, size_bytes, pointerful);
+  if (sp.flags & kSpanHoles) {
+    flags |= kScattered;
+    ++live_scattered_;
+  }
   ++sp.alloc_count;
   const uint64_t slot_bytes = sp.elem_bytes;
   heap_alloc_bytes_ += slot_bytes;
@@ -386,6 +397,7 @@ inline uint64_t Heap::free(uint32_t id) {
     drop_scan_bytes(bytes, flags);
     --live_scan_slots_;
   }
+  if (flags & kScattered) --live_scattered_;
   if (flags & kTiny) {
     tiny_object_died(home);
   } else {

@@ -16,6 +16,7 @@ struct MarkWork {
   uint64_t objects = 0;             ///< reachable slots to grey and blacken
   uint64_t scan_objects = 0;        ///< of those, pointerful objects (work-queue round trip + scanobject)
   uint64_t scan_object_bytes = 0;   ///< their sizes (mark_ns_per_object_byte count)
+  uint64_t scattered_objects = 0;   ///< of objects, allocated into span holes (mark_ns_per_scattered_object count)
   double cpu_ns = 0;                ///< total GC CPU the cycle needs (from the cost model)
 
   uint64_t scan_bytes() const { return heap_scan_bytes + stack_scan_bytes + globals_scan_bytes; }

@@ -865,7 +865,9 @@ void GoProcess::start_cycle() {
   w.objects = snap.live_slots;
   w.scan_objects = snap.live_scan_slots;
   w.scan_object_bytes = snap.live_scan_object_bytes;
+  w.scattered_objects = snap.live_scattered_objects;
   w.cpu_ns = static_cast<double>(w.scan_bytes()) * s_.cost.scan_ns_per_byte +
+             static_cast<double>(w.scattered_objects) * s_.cost.mark_ns_per_scattered_object +
              static_cast<double>(w.scan_object_bytes) * s_.cost.mark_ns_per_object_byte +
              static_cast<double>(w.objects) * s_.cost.mark_ns_per_object +
              static_cast<double>(w.scan_objects) * s_.cost.scan_ns_per_object;
@@ -938,6 +940,7 @@ void GoProcess::finish_mark() {
   cur_.marked_objects = w.objects;
   cur_.marked_scan_objects = w.scan_objects;
   cur_.marked_scan_object_bytes = w.scan_object_bytes;
+  cur_.marked_scattered_objects = w.scattered_objects;
   cur_.stack_scan_work_bytes = w.stack_scan_bytes;
   cur_.globals_scan_work_bytes = w.globals_scan_bytes;
   cur_.assist_cpu_ns = mark_.assist_cpu_ns();

@@ -29,6 +29,7 @@ struct CycleRecord {
   uint64_t marked_objects = 0;            ///< reachable objects marked (the cost model's mark_ns_per_object count)
   uint64_t marked_scan_objects = 0;       ///< of those, pointerful (scan_ns_per_object count)
   uint64_t marked_scan_object_bytes = 0;    ///< their sizes (mark_ns_per_object_byte count)
+  uint64_t marked_scattered_objects = 0;    ///< of marked_objects, allocated into span holes (mark_ns_per_scattered_object count)
   uint64_t faulted_since_last_mark_bytes = 0;  ///< span pages first touched (fresh or scavenged) since the last mark start
   uint64_t stack_scan_work_bytes = 0;
   uint64_t globals_scan_work_bytes = 0;

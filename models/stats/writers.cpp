@@ -77,7 +77,7 @@ void write_cycles_csv(std::ostream& os, const std::vector<CycleRecord>& cycles) 
         "next_goal_bytes,dedicated_workers,fractional_goal,gomaxprocs,barrier_enabled_ns,barrier_writes,barrier_shades,"
         "barrier_flushes,stack_growth_copies,stack_copied_bytes,starting_stack_bytes,goal_bound,limiter_enabled,"
         "limiter_fill_ns,released_bytes,mapped_ready_bytes,marked_objects,marked_scan_objects,forced,sweep_cpu_ns,"
-        "marked_scan_object_bytes,faulted_since_last_mark_bytes\n";
+        "marked_scan_object_bytes,faulted_since_last_mark_bytes,marked_scattered_objects\n";
   for (const CycleRecord& c : cycles) {
     os << c.cycle << ',' << c.start_ns << ',' << c.mark_start_ns << ',' << c.mark_term_ns << ',' << c.end_ns << ','
        << c.heap_live_at_trigger_bytes << ',' << c.trigger_bytes << ',' << c.heap_peak_bytes << ','
@@ -94,7 +94,7 @@ void write_cycles_csv(std::ostream& os, const std::vector<CycleRecord>& cycles) 
        << (c.limiter_enabled ? 1 : 0) << ',' << c.limiter_fill_ns << ',' << c.released_bytes << ','
        << c.mapped_ready_bytes << ',' << c.marked_objects << ',' << c.marked_scan_objects << ','
        << (c.forced ? 1 : 0) << ',' << clamp_ns(c.sweep_cpu_ns) << ',' << c.marked_scan_object_bytes << ','
-       << c.faulted_since_last_mark_bytes << '\n';
+       << c.faulted_since_last_mark_bytes << ',' << c.marked_scattered_objects << '\n';
   }
 }
 
