@@ -1,0 +1,3 @@
+module locprobe
+
+go 1.19
