@@ -20,7 +20,7 @@ export GOCACHE=${GOCACHE:-/tmp/gcsim-gocache} GOPATH=${GOPATH:-/tmp/gcsim-gopath
 mkdir -p "$out"
 bash scripts/build.sh
 /usr/bin/python3 analysis/validate/validate.py configs/validation/*.json --repeats "${REPEATS:-5}" \
-  --out "$out/validation" --go "$GO"
+  --out "$out/validation" --go "$GO" --idle-wait 30
 /usr/bin/python3 analysis/validate/calibration_obs.py "$out/validation" --anchor-ring --mutator \
   --anchor-weight 30 --mark-scenarios drop,goroutines,growing,growing-all,mixed,mixed-all,ring-gogc50,ring-gogc100,ring-gogc200,ring-noscan,ring-limit100,ring-all \
   --mutator-scenarios drop,growing,growing-all,mixed,mixed-all,ring-gogc50,ring-gogc100,ring-gogc200,ring-noscan,ring-limit100,ring-all \
