@@ -549,6 +549,16 @@ def main(argv):
         f.write("Metric definitions (same on both sides):\n\n")
         for k, l, u, h in METRICS:
             f.write(f"- **{l}**: {h}\n")
+        conds = [(r["scenario"], r["real_runs"]) for r in results]
+        if any(run.get("machine") for _, runs in conds for run in runs):
+            f.write("\nReal runs: replay loop wall time, and what else used the machine during them (largest over "
+                    "the runs; others = CPU time of other processes as a % of all CPUs, steal = KVM steal time):\n\n"
+                    "| scenario | runs | wall median (s) | others max | steal max |\n|---|---|---|---|---|\n")
+            for name, runs in conds:
+                ms = [run["machine"] for run in runs if run.get("machine")]
+                oth = f"{max(m['others_busy_pct'] for m in ms):.1f} %" if ms else "not recorded"
+                st = f"{max(m['steal_pct'] for m in ms):.1f} %" if ms else "not recorded"
+                f.write(f"| {name} | {len(runs)} | {statistics.median(run['wall_s'] for run in runs):.2f} | {oth} | {st} |\n")
         for r in results:
             if r["failed"]:
                 f.write(f"\n{r['scenario']}: missed targets: {', '.join(r['failed'])}\n")
