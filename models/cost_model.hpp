@@ -14,9 +14,9 @@ namespace gcsim {
 /// which observations determine which value.
 struct CostModel {
   // Mutator side (mallocgc, malloc.go).
-  double alloc_ns = 25.0;                 ///< small/tiny allocation fast path (nextFreeFast)
+  double alloc_ns = 8.0;                  ///< small/tiny allocation fast path (nextFreeFast)
   double alloc_zero_ns_per_byte = 0.1;    ///< zeroing / initialising the new object, per byte
-  double alloc_scan_ns = 0.0;             ///< extra per pointerful allocation: heapBitsSetType writes the
+  double alloc_scan_ns = 17.0;            ///< extra per pointerful allocation: heapBitsSetType writes the
                                           ///< object's heap bitmap (mbitmap.go), a noscan object skips it
   double page_fault_ns_per_byte = 0.0;    ///< first touch of heap memory not backed by the OS (fresh
                                           ///< mapping or scavenged): page fault + kernel zeroing
