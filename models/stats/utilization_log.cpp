@@ -3,7 +3,6 @@
 
 #include <cstring>
 
-#include "models/stats/varint.hpp"
 
 namespace gcsim::stats {
 
@@ -27,8 +26,6 @@ size_t UtilizationLog::KeyHash::operator()(const LevelsKey& k) const {
   for (uint64_t x : k) h = (h ^ x) * 0x100000001b3ULL + (h >> 29);
   return static_cast<size_t>(h);
 }
-
-uint64_t UtilizationLog::get_delta(const uint8_t*& p) { return get_uvarint(p); }
 
 void UtilizationLog::record(const UtilizationStep& s) {
   if (count_ > 0 && same_levels(last_, s)) return;

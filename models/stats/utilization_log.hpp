@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "models/stats/varint.hpp"
 #include "sim/sim_time.hpp"
 
 namespace gcsim::stats {
@@ -49,16 +50,12 @@ class UtilizationLog {
     if (count_ == 0) return;
     const uint8_t* p = bytes_.data();
     const uint8_t* const end = p + bytes_.size();
-    UtilizationStep s;
-    sim::SimTimeNs t = first_t_;
-    bool first = true;
+    sim::SimTimeNs t = first_t_;  // the first encoded delta is 0
     while (p < end) {
-      const uint64_t dt = get_delta(p);
-      t = first ? first_t_ : t + static_cast<sim::SimTimeNs>(dt);
-      first = false;
-      const Levels& l = levels_[static_cast<size_t>(get_delta(p))];
-      s = UtilizationStep{t, l[0], l[1], l[2], l[3], l[4]};
-      fn(static_cast<const UtilizationStep&>(s));
+      t += static_cast<sim::SimTimeNs>(get_uvarint(p));
+      const Levels& l = levels_[static_cast<size_t>(get_uvarint(p))];
+      const UtilizationStep s{t, l[0], l[1], l[2], l[3], l[4]};
+      fn(s);
     }
     fn(last_);
   }
@@ -73,7 +70,6 @@ class UtilizationLog {
   struct KeyHash {
     size_t operator()(const LevelsKey& k) const;
   };
-  static uint64_t get_delta(const uint8_t*& p);
   void encode(const UtilizationStep& s);
 
   std::vector<uint8_t> bytes_;
